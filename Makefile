@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kslab: `make` builds the module, the KUnit module (when KDIR has KUnit) and
+# the userspace programs; `make check` runs every test in QEMU guests;
+# `make bench` runs the benchmark. See README.md.
+
+# DKMS and kbuild pass KERNELRELEASE; otherwise the running kernel's build
+# tree, else the newest Debian 6.12 headers that `make deps` installed.
+ifneq ($(KERNELRELEASE),)
+KDIR ?= /lib/modules/$(KERNELRELEASE)/build
+endif
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(shell . scripts/lib.sh; r=$$(stock_release 6.12); [ -n "$$r" ] && echo /lib/modules/$$r/build))
+
+# The kernel source tree: kselftest_harness.h, checkpatch.pl, kunit.py.
+KSRC ?= $(shell . scripts/lib.sh; source_tree 2>/dev/null)
+
+export KSRC
+
+.PHONY: all modules userspace deps check bench clean help
+
+all: modules userspace
+
+modules:
+	@test -d "$(KDIR)" || { echo "no kernel build tree; run 'make deps' or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+userspace:
+	$(MAKE) -C userspace
+
+deps:
+	scripts/deps.sh
+
+check:
+	scripts/check.sh
+
+bench:
+	scripts/bench.sh
+
+clean:
+	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C userspace clean
+
+help:
+	@echo "make          build kmod/kslab.ko, the KUnit module and userspace (KDIR=...)"
+	@echo "make deps     install what building and testing needs (apt-get)"
+	@echo "make check    build and run every test in QEMU guests"
+	@echo "make bench    run the benchmark in a QEMU guest"

@@ -1,0 +1,144 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: install what is missing, build the module for every guest
+# kernel (W=1, warnings are errors), run checkpatch --strict, boot the debug
+# kernel (KUnit + kselftests under KASAN, lockdep, kmemleak) and Debian's
+# stock kernel (kselftests), and fail on any failed test or kernel splat.
+# Ends with one line "N passed, N failed"; exits non-zero on any failure.
+#
+# Environment: KERNELS (stock series, default "6.12"), SMP, MEM,
+# QEMU_ACCEL=kvm, GUEST_TIMEOUT (seconds per guest, default 900).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+. "$here/lib.sh"
+
+out="$top/build"
+logs="$out/logs"
+passed=0
+failed=0
+failures=
+
+pass() {
+	passed=$((passed + 1))
+	echo "check: ok   $1"
+}
+
+fail() {
+	failed=$((failed + 1))
+	failures="$failures
+  $1"
+	echo "check: FAIL $1"
+}
+
+# count LABEL P F: add a guest section's counts.
+count() {
+	passed=$((passed + $2))
+	failed=$((failed + $3))
+	[ "$3" -eq 0 ] || failures="$failures
+  $1: $3 failed"
+}
+
+finish() {
+	[ -z "$failures" ] || echo "check: failures:$failures"
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit $?
+}
+
+"$here/deps.sh" || { fail "deps: installing packages"; finish; }
+KSRC=$(source_tree) || { fail "deps: extracting linux-source-6.12"; finish; }
+export KSRC
+mkdir -p "$logs"
+
+# build_module KDIR DIR: build kmod/ and kunit/ out of a copy of the
+# sources in DIR against KDIR, with W=1 and warnings as errors.
+build_module() {
+	rm -rf "$2"
+	mkdir -p "$2"
+	cp -r "$top/Kbuild" "$top/kmod" "$top/kunit" "$top/include" "$2/"
+	make -C "$1" M="$2" W=1 KCFLAGS=-Werror modules >"$2/build.log" 2>&1
+}
+
+# --- style ---
+if (cd "$KSRC" && ./scripts/checkpatch.pl --strict --no-tree --quiet \
+	--show-types -f "$top"/kmod/*.[ch] "$top"/kunit/*.[ch] \
+	"$top"/include/uapi/*.h) >"$logs/checkpatch.log" 2>&1; then
+	pass "checkpatch --strict"
+else
+	cat "$logs/checkpatch.log"
+	fail "checkpatch --strict (log: $logs/checkpatch.log)"
+fi
+
+# --- userspace ---
+if make -C "$top/userspace" KSRC="$KSRC" >"$logs/userspace.log" 2>&1; then
+	pass "userspace build"
+else
+	tail -n 30 "$logs/userspace.log"
+	fail "userspace build (log: $logs/userspace.log)"
+	finish
+fi
+tests=$(ls "$top"/userspace/tests/*_test)
+
+# run_guest LABEL KERNEL MODDIR [guest.sh options]: boot, then read results.
+run_guest() {
+	label=$1 kernel=$2 moddir=$3
+	shift 3
+	log="$logs/$label.log"
+	files=
+	for f in "$moddir"/kmod/kslab.ko "$moddir"/kunit/kslab_kunit.ko $tests; do
+		[ -f "$f" ] && files="$files --file $f"
+	done
+	echo "check: booting $label ($kernel)"
+	# shellcheck disable=SC2086
+	if "$here/guest.sh" --kernel "$kernel" --log "$log" \
+		--run "$here/guest/tests.sh" --timeout "${GUEST_TIMEOUT:-900}" \
+		$files "$@"; then
+		pass "$label: guest boots and finishes"
+	else
+		tail -n 40 "$log"
+		fail "$label: guest did not finish (log: $log)"
+	fi
+	if KSLAB_EXPECTED_WARN="${KSLAB_EXPECTED_WARN:-kslab_debug_report}" \
+		"$here/check-log.sh" "$log"; then
+		pass "$label: no oops, BUG, WARNING, KASAN, lockdep or kmemleak report"
+	else
+		fail "$label: kernel splat in the console log (log: $log)"
+	fi
+	res=$(python3 "$here/results.py" --ksrc "$KSRC" --label "$label" "$log")
+	echo "$res" | sed '$d'
+	# shellcheck disable=SC2046
+	count "$label" $(echo "$res" | tail -n 1)
+}
+
+# --- debug kernel: KUnit + kselftests ---
+if dbg=$("$here/debug-kernel.sh"); then
+	if build_module "$dbg" "$out/debug"; then
+		pass "module build against the debug kernel (W=1)"
+		run_guest debug "$dbg/arch/x86/boot/bzImage" "$out/debug"
+	else
+		tail -n 30 "$out/debug/build.log"
+		fail "module build against the debug kernel (log: $out/debug/build.log)"
+	fi
+else
+	fail "debug kernel build"
+fi
+
+# --- Debian's stock kernels: kselftests ---
+for series in ${KERNELS:-6.12}; do
+	rel=$(stock_release "$series")
+	if [ -z "$rel" ]; then
+		fail "stock $series: no installed Debian kernel"
+		continue
+	fi
+	if build_module "/lib/modules/$rel/build" "$out/$rel"; then
+		pass "module build against $rel (W=1)"
+		run_guest "stock-$rel" "/boot/vmlinuz-$rel" "$out/$rel"
+	else
+		tail -n 30 "$out/$rel/build.log"
+		fail "module build against $rel (log: $out/$rel/build.log)"
+	fi
+done
+
+finish

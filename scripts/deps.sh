@@ -1,0 +1,76 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what building and testing kslab needs, idempotently: only the
+# packages that are missing, with apt-get (sudo when not root). The Debian
+# 6.12 point release is resolved at install time, never hard-coded.
+set -eu
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+
+BASE_PKGS="qemu-system-x86 busybox-static cpio xz-utils ccache bc flex bison
+	libelf-dev libssl-dev dwarves python3 make gcc perl kmod procps
+	gnuplot-nox sparse rsync"
+
+missing() {
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed' || echo "$p"
+	done
+}
+
+updated=
+apt_update() {
+	[ -n "$updated" ] && return 0
+	$SUDO apt-get update -q >/dev/null
+	updated=1
+}
+
+# newest_release SERIES: newest "<ver>+deb12-amd64" or "<ver>-amd64" release
+# of the Debian kernel series (6.12 or 6.1) with an unsigned image package.
+newest_release() {
+	case "$1" in
+	6.12) pat='^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
+	6.1) pat='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
+	*) echo "deps: unknown kernel series $1" >&2; return 1 ;;
+	esac
+	apt-cache pkgnames linux-image- | grep -E "$pat" |
+		sed -e 's/^linux-image-//' -e 's/-unsigned$//' | sort -V | tail -n 1
+}
+
+# installed_release SERIES: newest release of SERIES whose image and headers
+# are both installed, or nothing.
+installed_release() {
+	for d in /lib/modules/*; do
+		r=${d##*/}
+		case "$r" in
+		"$1".*-amd64) ;;
+		*) continue ;;
+		esac
+		[ -e "/boot/vmlinuz-$r" ] && [ -d "$d/build" ] && echo "$r"
+	done | sort -V | tail -n 1
+}
+
+want=$(missing $BASE_PKGS)
+if [ -n "$want" ]; then
+	apt_update
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -q --no-install-recommends $want
+fi
+
+for series in ${KERNELS:-6.12}; do
+	[ -n "$(installed_release "$series")" ] && continue
+	apt_update
+	rel=$(newest_release "$series")
+	[ -n "$rel" ] || { echo "deps: no Debian $series kernel found" >&2; exit 1; }
+	$SUDO apt-get install -y -q --no-install-recommends \
+		"linux-image-$rel-unsigned" "linux-headers-$rel"
+done
+
+if [ -n "$(missing linux-source-6.12)" ]; then
+	apt_update
+	$SUDO apt-get install -y -q --no-install-recommends linux-source-6.12
+fi
+exit 0

@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest script of `make check`: load kslab, run the KUnit suites (when the
+# KUnit module is here, i.e. in the debug kernel) and every kselftest, unload,
+# and let kmemleak scan. Results go to the console between markers.
+. /kslab/lib.sh
+
+section load kslab insmod /kslab/kslab.ko
+if [ -f /kslab/kslab_kunit.ko ]; then
+	# KUnit runs the suites while the module loads.
+	insmod /kslab/kslab_kunit.ko
+	section kunit suites kunit_results
+	rmmod kslab_kunit
+fi
+for t in /kslab/*_test; do
+	[ -x "$t" ] || continue
+	section kselftest "${t##*/}" "$t"
+done
+section unload kslab rmmod kslab
+section kmemleak scan kmemleak_scan

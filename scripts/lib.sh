@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers of the kslab harness; sourced, not run.
+
+KSLAB_CACHE=${KSLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kslab}
+
+# stock_release SERIES: the newest installed Debian kernel release of SERIES
+# (6.12 or 6.1) that has both an image and headers.
+stock_release() {
+	for d in /lib/modules/*; do
+		r=${d##*/}
+		case "$r" in
+		"$1".*-amd64) ;;
+		*) continue ;;
+		esac
+		[ -e "/boot/vmlinuz-$r" ] && [ -d "$d/build" ] && echo "$r"
+	done | sort -V | tail -n 1
+}
+
+# source_version: the Debian version of the installed linux-source-6.12.
+source_version() {
+	dpkg-query -W -f='${Version}' linux-source-6.12
+}
+
+# source_tree: the extracted linux-source-6.12 tree, extracting it once.
+source_tree() {
+	ver=$(source_version) || return 1
+	dir="$KSLAB_CACHE/src-$ver/linux-source-6.12"
+	if [ ! -e "$dir/.kslab-extracted" ]; then
+		rm -rf "$KSLAB_CACHE/src-$ver"
+		mkdir -p "$KSLAB_CACHE/src-$ver"
+		tar -C "$KSLAB_CACHE/src-$ver" -xf /usr/src/linux-source-6.12.tar.xz
+		touch "$dir/.kslab-extracted"
+	fi
+	echo "$dir"
+}
+
+# debug_build_dir: where the debug kernel for the repo's config is built,
+# keyed by the source version and a hash of the config.
+debug_build_dir() {
+	top=$(cd "$(dirname "$0")/.." && pwd)
+	hash=$(sha256sum "$top/scripts/config/debug.kunitconfig" | cut -c1-12)
+	echo "$KSLAB_CACHE/debug-$(source_version)-$hash"
+}

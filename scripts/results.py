@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Read the result sections of a guest console log and count tests.
+
+results.py --ksrc KSRC --label LABEL LOG
+
+Sections are framed by KSLAB-BEGIN KIND NAME / KSLAB-END KIND NAME rc=N
+(scripts/guest/lib.sh). KUnit KTAP goes through the kernel tree's own
+`tools/testing/kunit/kunit.py parse`; kselftest output is TAP from
+kselftest_harness.h. Prints one line per section and, last, "passed failed"
+for the caller to add up. Exit status 0 unless the log cannot be read.
+"""
+import argparse
+import re
+import subprocess
+import sys
+
+BEGIN = re.compile(r'^KSLAB-BEGIN (\S+) (\S+)\s*$')
+END = re.compile(r'^KSLAB-END (\S+) (\S+) rc=(\d+)\s*$')
+TOTALS = re.compile(r'^# Totals: pass:(\d+) fail:(\d+) xfail:(\d+) xpass:(\d+) '
+                    r'skip:(\d+) error:(\d+)')
+KUNIT_SUMMARY = re.compile(r'Ran (\d+) tests?: passed: (\d+)(?:, failed: (\d+))?'
+                           r'(?:, skipped: (\d+))?(?:, crashed: (\d+))?')
+ANSI = re.compile(r'\x1b\[[0-9;]*m')
+
+
+def sections(lines):
+    cur, body = None, []
+    for line in lines:
+        line = line.rstrip('\r\n')
+        m = BEGIN.match(line)
+        if m:
+            cur, body = (m.group(1), m.group(2)), []
+            continue
+        m = END.match(line)
+        if m and cur == (m.group(1), m.group(2)):
+            yield cur[0], cur[1], int(m.group(3)), body
+            cur = None
+            continue
+        if cur:
+            body.append(line)
+    if cur:
+        yield cur[0], cur[1], -1, body
+
+
+def kunit(ksrc, body):
+    proc = subprocess.run([sys.executable, ksrc + '/tools/testing/kunit/kunit.py', 'parse'],
+                          input='\n'.join(body) + '\n', capture_output=True, text=True,
+                          cwd=ksrc, check=False)
+    out = ANSI.sub('', proc.stdout + proc.stderr)
+    m = None
+    for m in KUNIT_SUMMARY.finditer(out):
+        pass
+    if not m:
+        return 0, 1, out
+    passed = int(m.group(2))
+    failed = int(m.group(3) or 0) + int(m.group(5) or 0)
+    if proc.returncode and not failed:
+        failed = 1
+    return passed, failed, out
+
+
+def kselftest(rc, body):
+    for line in body:
+        m = TOTALS.match(line)
+        if m:
+            passed = int(m.group(1)) + int(m.group(5))
+            failed = int(m.group(2)) + int(m.group(4)) + int(m.group(6))
+            # kselftest exits 0 (pass) or 4 (all skipped)
+            if rc not in (0, 4) and not failed:
+                failed = 1
+            return passed, failed
+    return 0, 1
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--ksrc', required=True)
+    ap.add_argument('--label', required=True)
+    ap.add_argument('log')
+    args = ap.parse_args()
+    with open(args.log, errors='replace') as f:
+        lines = f.readlines()
+    total_p = total_f = 0
+    seen = 0
+    for kind, name, rc, body in sections(lines):
+        seen += 1
+        if kind == 'kunit':
+            p, f, out = kunit(args.ksrc, body)
+            if f:
+                print(out)
+        elif kind == 'kselftest':
+            p, f = kselftest(rc, body)
+            if f:
+                print('\n'.join(body))
+        elif kind == 'kmemleak':
+            leaks = [l for l in body if l.startswith('unreferenced object')]
+            if any(l.startswith('kmemleak: not available') for l in body):
+                print(f'[{args.label}] {kind} {name}: skipped, kernel has no kmemleak')
+                continue
+            p, f = (0, 1) if leaks or rc else (1, 0)
+            if f:
+                print('\n'.join(body))
+        else:
+            p, f = (1, 0) if rc == 0 else (0, 1)
+            if f:
+                print('\n'.join(body))
+        state = 'FAIL' if f else 'ok'
+        print(f'[{args.label}] {kind} {name}: {p} passed, {f} failed ({state})')
+        total_p += p
+        total_f += f
+    if not seen:
+        print(f'[{args.label}] no result sections in {args.log}')
+        total_f += 1
+    print(total_p, total_f)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
