@@ -8,13 +8,17 @@
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 #
 # Environment: KERNELS (stock series, default "6.12"), SMP, MEM,
-# QEMU_ACCEL=kvm, GUEST_TIMEOUT (seconds per guest, default 900).
+# QEMU_ACCEL=kvm, GUEST_TIMEOUT (seconds per guest, default 900),
+# GUESTS (which guests to boot: "debug stock", the default), KSLAB_BUILD_DIR
+# (where builds and logs go, default build/ in the tree; give each
+# concurrent run its own).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
 
-out="$top/build"
+out=${KSLAB_BUILD_DIR:-$top/build}
+guests=${GUESTS:-debug stock}
 logs="$out/logs"
 passed=0
 failed=0
@@ -57,7 +61,7 @@ mkdir -p "$logs"
 build_module() {
 	rm -rf "$2"
 	mkdir -p "$2"
-	cp -r "$top/Kbuild" "$top/kmod" "$top/kunit" "$top/include" "$2/"
+	cp -r "$src/Kbuild" "$src/kmod" "$src/kunit" "$src/include" "$2/"
 	make -C "$1" M="$2" W=1 KCFLAGS=-Werror modules >"$2/build.log" 2>&1
 }
 
@@ -72,14 +76,21 @@ else
 fi
 
 # --- userspace ---
-if make -C "$top/userspace" KSRC="$KSRC" >"$logs/userspace.log" 2>&1; then
+# Everything builds from a snapshot of the tree in $out/src, so that
+# concurrent runs with their own KSLAB_BUILD_DIR do not share objects.
+src="$out/src"
+rm -rf "$src"
+mkdir -p "$src"
+cp -r "$top/Kbuild" "$top/kmod" "$top/kunit" "$top/include" "$top/userspace" "$src/"
+make -C "$src/userspace" clean >/dev/null 2>&1
+if make -C "$src/userspace" KSRC="$KSRC" >"$logs/userspace.log" 2>&1; then
 	pass "userspace build"
 else
 	tail -n 30 "$logs/userspace.log"
 	fail "userspace build (log: $logs/userspace.log)"
 	finish
 fi
-tests=$(ls "$top"/userspace/tests/*_test)
+tests=$(ls "$src"/userspace/tests/*_test)
 
 # run_guest LABEL KERNEL MODDIR [guest.sh options]: boot, then read results.
 run_guest() {
@@ -113,7 +124,13 @@ run_guest() {
 }
 
 # --- debug kernel: KUnit + kselftests ---
-if dbg=$("$here/debug-kernel.sh"); then
+case " $guests " in
+*" debug "*) want_debug=1 ;;
+*) want_debug= ;;
+esac
+if [ -z "$want_debug" ]; then
+	echo "check: debug guest not selected (GUESTS=$guests)"
+elif dbg=$("$here/debug-kernel.sh"); then
 	if build_module "$dbg" "$out/debug"; then
 		pass "module build against the debug kernel (W=1)"
 		run_guest debug "$dbg/arch/x86/boot/bzImage" "$out/debug"
@@ -126,7 +143,11 @@ else
 fi
 
 # --- Debian's stock kernels: kselftests ---
-for series in ${KERNELS:-6.12}; do
+case " $guests " in
+*" stock "*) stock_series=${KERNELS:-6.12} ;;
+*) stock_series= ;;
+esac
+for series in $stock_series; do
 	rel=$(stock_release "$series")
 	if [ -z "$rel" ]; then
 		fail "stock $series: no installed Debian kernel"

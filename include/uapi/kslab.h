@@ -54,6 +54,100 @@ enum kslab_backend {
 	KSLAB_BACKEND_NR,
 };
 
+#define KSLAB_NAME_MAX		32
+
+/*
+ * Cache flags (&struct kslab_cache_create.flags and the in-kernel API).
+ * KSLAB_CACHE_DEBUG: poison returned objects, red zones, catch double and
+ *	foreign returns (kslab backend; SLAB_* debug flags for kmem_cache).
+ * KSLAB_CACHE_ZERO: zero every object on rent, whatever init_on_alloc says.
+ * KSLAB_CACHE_ACCOUNT: charge the cache's memory to the creator's memcg.
+ */
+#define KSLAB_CACHE_DEBUG	(1U << 0)
+#define KSLAB_CACHE_ZERO	(1U << 1)
+#define KSLAB_CACHE_ACCOUNT	(1U << 2)
+#define KSLAB_CACHE_FLAGS_ALL	(KSLAB_CACHE_DEBUG | KSLAB_CACHE_ZERO | \
+				 KSLAB_CACHE_ACCOUNT)
+
+/*
+ * Per-cache counters, defined once: X(ENUM_SUFFIX, "name"). The module
+ * builds enum kslab_stat and its name table from this list, libkslab its
+ * printable names; a counter a backend does not keep reads 0.
+ */
+#define KSLAB_STAT_LIST(X)						\
+	X(RENT, "rent")							\
+	X(RETURN, "return")						\
+	X(RENT_LOADED, "rent_loaded")					\
+	X(RENT_PREVIOUS, "rent_previous")				\
+	X(RENT_DEPOT, "rent_depot")					\
+	X(RENT_SLAB, "rent_slab")					\
+	X(RETURN_LOADED, "return_loaded")				\
+	X(RETURN_PREVIOUS, "return_previous")				\
+	X(RETURN_DEPOT, "return_depot")					\
+	X(RETURN_SLAB, "return_slab")					\
+	X(RETURN_REMOTE, "return_remote")				\
+	X(DEPOT_CONTENDED, "depot_contended")				\
+	X(MAGAZINE_RESIZE, "magazine_resize")				\
+	X(SLAB_ALLOC, "slab_alloc")					\
+	X(SLAB_FREE, "slab_free")					\
+	X(PAGES_ALLOC, "pages_alloc")					\
+	X(PAGES_FREE, "pages_free")					\
+	X(RENT_FAIL, "rent_fail")					\
+	X(BULK_FALLBACK, "bulk_fallback")				\
+	X(SHRINK, "shrink")						\
+	X(DEBUG_ERROR, "debug_error")
+
+#define __KSLAB_STAT_ENUM(e, n) KSLAB_STAT_##e,
+/**
+ * enum kslab_stat - index of each counter in &struct kslab_stats.counters.
+ * @KSLAB_STAT_NR: number of counters (at most KSLAB_STAT_MAX).
+ */
+enum kslab_stat {
+	KSLAB_STAT_LIST(__KSLAB_STAT_ENUM)
+	KSLAB_STAT_NR,
+};
+#undef __KSLAB_STAT_ENUM
+
+/* Room for counters in the ABI; KSLAB_STAT_NR may grow up to it. */
+#define KSLAB_STAT_MAX		32
+
+/**
+ * struct kslab_stats - counters and slab figures of one cache.
+ * @size: sizeof(struct kslab_stats) as the caller knows it.
+ * @cache_id: the cache (in; used by KSLAB_IOC_STATS).
+ * @backend: its &enum kslab_backend.
+ * @nr_counters: KSLAB_STAT_NR of the module (out).
+ * @object_size: bytes the user asked for per object.
+ * @stride: bytes each object takes in a slab, 0 when unknown.
+ * @objects_per_slab: objects carved from one slab, 0 when unknown.
+ * @order: pages per slab, as a power of two.
+ * @magazine_size: objects per magazine, 0 for backends without.
+ * @init_on_alloc: 1 when objects are zeroed on rent (init_on_alloc or
+ *	KSLAB_CACHE_ZERO), 0 otherwise.
+ * @active_objects: objects rented out now.
+ * @total_objects: objects in slabs (rented, cached or free).
+ * @slabs: slabs held now.
+ * @pages: pages held now.
+ * @counters: &enum kslab_stat counters, summed over CPUs.
+ */
+struct kslab_stats {
+	__u32 size;
+	__u32 cache_id;
+	__u32 backend;
+	__u32 nr_counters;
+	__u32 object_size;
+	__u32 stride;
+	__u32 objects_per_slab;
+	__u32 order;
+	__u32 magazine_size;
+	__u32 init_on_alloc;
+	__u64 active_objects;
+	__u64 total_objects;
+	__u64 slabs;
+	__u64 pages;
+	__u64 counters[KSLAB_STAT_MAX];
+};
+
 /**
  * struct kslab_version - reply of KSLAB_IOC_VERSION.
  * @abi_version: KSLAB_ABI_VERSION of the running module.
