@@ -56,19 +56,36 @@ KSRC=$(source_tree) || { fail "deps: extracting linux-source-6.12"; finish; }
 export KSRC
 mkdir -p "$logs"
 
-# build_module KDIR DIR: build kmod/ and kunit/ out of a copy of the
-# sources in DIR against KDIR, with W=1 and warnings as errors.
+# Everything builds from a snapshot of the tree in $out/src, so that
+# concurrent runs with their own KSLAB_BUILD_DIR do not share objects.
+src="$out/src"
+rm -rf "$src"
+mkdir -p "$src"
+cp -r "$top/Kbuild" "$top/kmod" "$top/kunit" "$top/include" "$top/userspace" "$src/"
+(cd "$src" && find . \( -name "*.o" -o -name "*.ko" -o -name "*.mod*" -o -name ".*.cmd" \
+	-o -name "*.a" -o -name "*_test" -o -name kslab-bench \) -type f -delete)
+
+# build_module KDIR DIR [MAKE ARGS]: build kmod/ and kunit/ out of a copy
+# of the sources in DIR against KDIR, with W=1 and warnings as errors.
 build_module() {
-	rm -rf "$2"
-	mkdir -p "$2"
-	cp -r "$src/Kbuild" "$src/kmod" "$src/kunit" "$src/include" "$2/"
-	make -C "$1" M="$2" W=1 KCFLAGS=-Werror modules >"$2/build.log" 2>&1
+	kdir=$1 dir=$2
+	shift 2
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp -r "$src/Kbuild" "$src/kmod" "$src/kunit" "$src/include" "$dir/"
+	make -C "$kdir" M="$dir" W=1 KCFLAGS=-Werror "$@" modules \
+		>"$dir/build.log" 2>&1
+}
+
+# sparse_clean DIR: a C=1 build left no sparse warning or error.
+sparse_clean() {
+	! grep -E '(warning|error):' "$1/build.log"
 }
 
 # --- style ---
 if (cd "$KSRC" && ./scripts/checkpatch.pl --strict --no-tree --quiet \
-	--show-types -f "$top"/kmod/*.[ch] "$top"/kunit/*.[ch] \
-	"$top"/include/uapi/*.h) >"$logs/checkpatch.log" 2>&1; then
+	--show-types -f $(ls "$src"/kmod/*.[ch] "$src"/kunit/*.[ch] | grep -v "\.mod\.c$") \
+	"$src"/include/uapi/*.h) >"$logs/checkpatch.log" 2>&1; then
 	pass "checkpatch --strict"
 else
 	cat "$logs/checkpatch.log"
@@ -76,13 +93,6 @@ else
 fi
 
 # --- userspace ---
-# Everything builds from a snapshot of the tree in $out/src, so that
-# concurrent runs with their own KSLAB_BUILD_DIR do not share objects.
-src="$out/src"
-rm -rf "$src"
-mkdir -p "$src"
-cp -r "$top/Kbuild" "$top/kmod" "$top/kunit" "$top/include" "$top/userspace" "$src/"
-make -C "$src/userspace" clean >/dev/null 2>&1
 if make -C "$src/userspace" KSRC="$KSRC" >"$logs/userspace.log" 2>&1; then
 	pass "userspace build"
 else
@@ -153,8 +163,13 @@ for series in $stock_series; do
 		fail "stock $series: no installed Debian kernel"
 		continue
 	fi
-	if build_module "/lib/modules/$rel/build" "$out/$rel"; then
+	if build_module "/lib/modules/$rel/build" "$out/$rel" C=1; then
 		pass "module build against $rel (W=1)"
+		if sparse_clean "$out/$rel"; then
+			pass "sparse against $rel"
+		else
+			fail "sparse against $rel (log: $out/$rel/build.log)"
+		fi
 		run_guest "stock-$rel" "/boot/vmlinuz-$rel" "$out/$rel"
 	else
 		tail -n 30 "$out/$rel/build.log"

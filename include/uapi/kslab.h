@@ -13,6 +13,7 @@
 #ifndef _UAPI_LINUX_KSLAB_H
 #define _UAPI_LINUX_KSLAB_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -63,50 +64,69 @@ enum kslab_backend {
  * KSLAB_CACHE_ZERO: zero every object on rent, whatever init_on_alloc says.
  * KSLAB_CACHE_ACCOUNT: charge the cache's memory to the creator's memcg.
  */
-#define KSLAB_CACHE_DEBUG	(1U << 0)
-#define KSLAB_CACHE_ZERO	(1U << 1)
-#define KSLAB_CACHE_ACCOUNT	(1U << 2)
+#define KSLAB_CACHE_DEBUG	_BITUL(0)
+#define KSLAB_CACHE_ZERO	_BITUL(1)
+#define KSLAB_CACHE_ACCOUNT	_BITUL(2)
 #define KSLAB_CACHE_FLAGS_ALL	(KSLAB_CACHE_DEBUG | KSLAB_CACHE_ZERO | \
 				 KSLAB_CACHE_ACCOUNT)
 
-/*
- * Per-cache counters, defined once: X(ENUM_SUFFIX, "name"). The module
- * builds enum kslab_stat and its name table from this list, libkslab its
- * printable names; a counter a backend does not keep reads 0.
- */
-#define KSLAB_STAT_LIST(X)						\
-	X(RENT, "rent")							\
-	X(RETURN, "return")						\
-	X(RENT_LOADED, "rent_loaded")					\
-	X(RENT_PREVIOUS, "rent_previous")				\
-	X(RENT_DEPOT, "rent_depot")					\
-	X(RENT_SLAB, "rent_slab")					\
-	X(RETURN_LOADED, "return_loaded")				\
-	X(RETURN_PREVIOUS, "return_previous")				\
-	X(RETURN_DEPOT, "return_depot")					\
-	X(RETURN_SLAB, "return_slab")					\
-	X(RETURN_REMOTE, "return_remote")				\
-	X(DEPOT_CONTENDED, "depot_contended")				\
-	X(MAGAZINE_RESIZE, "magazine_resize")				\
-	X(SLAB_ALLOC, "slab_alloc")					\
-	X(SLAB_FREE, "slab_free")					\
-	X(PAGES_ALLOC, "pages_alloc")					\
-	X(PAGES_FREE, "pages_free")					\
-	X(RENT_FAIL, "rent_fail")					\
-	X(BULK_FALLBACK, "bulk_fallback")				\
-	X(SHRINK, "shrink")						\
-	X(DEBUG_ERROR, "debug_error")
-
-#define __KSLAB_STAT_ENUM(e, n) KSLAB_STAT_##e,
 /**
- * enum kslab_stat - index of each counter in &struct kslab_stats.counters.
+ * enum kslab_stat - per-cache counters, index of each in
+ *	&struct kslab_stats.counters. A counter a backend does not keep reads 0.
  * @KSLAB_STAT_NR: number of counters (at most KSLAB_STAT_MAX).
  */
 enum kslab_stat {
-	KSLAB_STAT_LIST(__KSLAB_STAT_ENUM)
+	KSLAB_STAT_RENT,
+	KSLAB_STAT_RETURN,
+	KSLAB_STAT_RENT_LOADED,
+	KSLAB_STAT_RENT_PREVIOUS,
+	KSLAB_STAT_RENT_DEPOT,
+	KSLAB_STAT_RENT_SLAB,
+	KSLAB_STAT_RETURN_LOADED,
+	KSLAB_STAT_RETURN_PREVIOUS,
+	KSLAB_STAT_RETURN_DEPOT,
+	KSLAB_STAT_RETURN_SLAB,
+	KSLAB_STAT_RETURN_REMOTE,
+	KSLAB_STAT_DEPOT_CONTENDED,
+	KSLAB_STAT_MAGAZINE_RESIZE,
+	KSLAB_STAT_SLAB_ALLOC,
+	KSLAB_STAT_SLAB_FREE,
+	KSLAB_STAT_PAGES_ALLOC,
+	KSLAB_STAT_PAGES_FREE,
+	KSLAB_STAT_RENT_FAIL,
+	KSLAB_STAT_BULK_FALLBACK,
+	KSLAB_STAT_SHRINK,
+	KSLAB_STAT_DEBUG_ERROR,
 	KSLAB_STAT_NR,
 };
-#undef __KSLAB_STAT_ENUM
+
+/*
+ * Printable counter names, the one table for the module (debugfs) and
+ * libkslab: static const char * const names[] = KSLAB_STAT_NAMES;
+ */
+#define KSLAB_STAT_NAMES {					\
+	[KSLAB_STAT_RENT] = "rent",				\
+	[KSLAB_STAT_RETURN] = "return",				\
+	[KSLAB_STAT_RENT_LOADED] = "rent_loaded",		\
+	[KSLAB_STAT_RENT_PREVIOUS] = "rent_previous",		\
+	[KSLAB_STAT_RENT_DEPOT] = "rent_depot",			\
+	[KSLAB_STAT_RENT_SLAB] = "rent_slab",			\
+	[KSLAB_STAT_RETURN_LOADED] = "return_loaded",		\
+	[KSLAB_STAT_RETURN_PREVIOUS] = "return_previous",	\
+	[KSLAB_STAT_RETURN_DEPOT] = "return_depot",		\
+	[KSLAB_STAT_RETURN_SLAB] = "return_slab",		\
+	[KSLAB_STAT_RETURN_REMOTE] = "return_remote",		\
+	[KSLAB_STAT_DEPOT_CONTENDED] = "depot_contended",	\
+	[KSLAB_STAT_MAGAZINE_RESIZE] = "magazine_resize",	\
+	[KSLAB_STAT_SLAB_ALLOC] = "slab_alloc",			\
+	[KSLAB_STAT_SLAB_FREE] = "slab_free",			\
+	[KSLAB_STAT_PAGES_ALLOC] = "pages_alloc",		\
+	[KSLAB_STAT_PAGES_FREE] = "pages_free",			\
+	[KSLAB_STAT_RENT_FAIL] = "rent_fail",			\
+	[KSLAB_STAT_BULK_FALLBACK] = "bulk_fallback",		\
+	[KSLAB_STAT_SHRINK] = "shrink",				\
+	[KSLAB_STAT_DEBUG_ERROR] = "debug_error",		\
+}
 
 /* Room for counters in the ABI; KSLAB_STAT_NR may grow up to it. */
 #define KSLAB_STAT_MAX		32
