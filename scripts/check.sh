@@ -102,6 +102,18 @@ else
 fi
 tests=$(ls "$src"/userspace/tests/*_test)
 
+# numa_args: two NUMA nodes, each with half the CPUs and half the memory,
+# so that the allocator's per-node paths run (the debug guest uses them).
+numa_args() {
+	smp=${SMP:-2} mem=${MEM:-1024}
+	[ "$smp" -ge 2 ] || return 0
+	h=$((smp / 2))
+	echo "-object memory-backend-ram,id=m0,size=$((mem / 2))M" \
+		"-object memory-backend-ram,id=m1,size=$((mem - mem / 2))M" \
+		"-numa node,nodeid=0,cpus=0-$((h - 1)),memdev=m0" \
+		"-numa node,nodeid=1,cpus=$h-$((smp - 1)),memdev=m1"
+}
+
 # run_guest LABEL KERNEL MODDIR [guest.sh options]: boot, then read results.
 run_guest() {
 	label=$1 kernel=$2 moddir=$3
@@ -143,7 +155,8 @@ if [ -z "$want_debug" ]; then
 elif dbg=$("$here/debug-kernel.sh"); then
 	if build_module "$dbg" "$out/debug"; then
 		pass "module build against the debug kernel (W=1)"
-		run_guest debug "$dbg/arch/x86/boot/bzImage" "$out/debug"
+		run_guest debug "$dbg/arch/x86/boot/bzImage" "$out/debug" \
+			--qemu-arg "$(numa_args)"
 	else
 		tail -n 30 "$out/debug/build.log"
 		fail "module build against the debug kernel (log: $out/debug/build.log)"
