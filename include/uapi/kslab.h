@@ -188,4 +188,141 @@ struct kslab_version {
 #define KSLAB_IOC_VERSION \
 	_IOR(KSLAB_IOC_MAGIC, KSLAB_IOC_BASE + KSLAB_CMD_VERSION, struct kslab_version)
 
+/* ================== BENCH: in-kernel timed loops ================== */
+
+/**
+ * enum kslab_bench_pattern - what the loop of KSLAB_IOC_BENCH does.
+ * @KSLAB_BENCH_BURN: burn-after-reading: rent, touch, return at once. With
+ *	several CPUs in &kslab_bench.cpu_mask every one runs it at the same
+ *	time (the all-CPUs pattern).
+ * @KSLAB_BENCH_HOLD: rent &kslab_bench.batch objects one by one, touch
+ *	them, then return them in the same order.
+ * @KSLAB_BENCH_CROSS: producer/consumer: CPUs of the mask are taken in
+ *	pairs (lowest first); the first of a pair rents and touches objects
+ *	and passes them through a ring to the second, which returns them.
+ * @KSLAB_BENCH_BULK: rent_bulk() of &kslab_bench.batch objects, touch,
+ *	return_bulk().
+ * @KSLAB_BENCH_COPY: no allocator: copy_from_user() of
+ *	&kslab_bench.object_size bytes from &kslab_bench.user_buf, in the
+ *	caller's context (the copy component of a round trip).
+ * @KSLAB_BENCH_NR: number of patterns.
+ */
+enum kslab_bench_pattern {
+	KSLAB_BENCH_BURN = 0,
+	KSLAB_BENCH_HOLD,
+	KSLAB_BENCH_CROSS,
+	KSLAB_BENCH_BULK,
+	KSLAB_BENCH_COPY,
+	KSLAB_BENCH_NR,
+};
+
+/* Bounds of &struct kslab_bench; larger values are -EINVAL. */
+#define KSLAB_BENCH_MAX_ITERATIONS	(1ULL << 24)
+#define KSLAB_BENCH_MAX_BATCH		4096
+#define KSLAB_BENCH_MAX_THREADS_PER_CPU	8
+#define KSLAB_BENCH_MAX_COPY		65536
+
+/**
+ * enum kslab_bench_role - what one thread of a run did.
+ * @KSLAB_BENCH_ROLE_WORKER: rented and returned (burn, hold, bulk, copy).
+ * @KSLAB_BENCH_ROLE_PRODUCER: rented and passed on (cross).
+ * @KSLAB_BENCH_ROLE_CONSUMER: returned what its producer passed (cross).
+ */
+enum kslab_bench_role {
+	KSLAB_BENCH_ROLE_WORKER = 0,
+	KSLAB_BENCH_ROLE_PRODUCER,
+	KSLAB_BENCH_ROLE_CONSUMER,
+};
+
+/**
+ * struct kslab_bench_thread - result of one kthread of a BENCH run.
+ * @cpu: the CPU it was bound to.
+ * @role: &enum kslab_bench_role.
+ * @ops: objects it rented and returned (producer: rented; consumer:
+ *	returned).
+ * @ns: time from its start to its end (ktime_get_ns()).
+ * @cycles: the same in get_cycles() units (TSC on x86).
+ * @reused: rents that got the same address as its previous rent.
+ * @failed: rents that returned no object.
+ */
+struct kslab_bench_thread {
+	__u32 cpu;
+	__u32 role;
+	__u64 ops;
+	__u64 ns;
+	__u64 cycles;
+	__u64 reused;
+	__u64 failed;
+};
+
+/**
+ * struct kslab_bench - argument of KSLAB_IOC_BENCH: run a timed loop over a
+ *	pool of its own, created for the run and destroyed after it.
+ * @size: sizeof(struct kslab_bench) as the caller knows it.
+ * @backend: &enum kslab_backend.
+ * @object_size: bytes per object.
+ * @pattern: &enum kslab_bench_pattern.
+ * @iterations: objects each thread (each producer for cross) rents and
+ *	returns, 1..KSLAB_BENCH_MAX_ITERATIONS; hold and bulk round it up to
+ *	a multiple of @batch.
+ * @cpu_mask: bit n runs the loop on CPU n (online CPUs only); 0 runs it on
+ *	the CPU the caller is on. Cross needs an even number of CPUs.
+ * @batch: objects held (hold) or per bulk call (bulk), 1..
+ *	KSLAB_BENCH_MAX_BATCH; 0 or 1 for the other patterns.
+ * @threads_per_cpu: kthreads per CPU (pairs per CPU pair for cross),
+ *	0 for 1, at most KSLAB_BENCH_MAX_THREADS_PER_CPU.
+ * @cache_flags: KSLAB_CACHE_* flags of the pool.
+ * @magazine_size: magazine size of the pool, 0 for the backend default.
+ * @results: user pointer to @nr_results &struct kslab_bench_thread, or 0.
+ * @nr_results: room at @results; the first min(@nr_results, @nr_threads)
+ *	threads are written.
+ * @nr_threads: (out) threads that ran.
+ * @user_buf: user pointer to @object_size bytes (copy only), else 0.
+ * @ops: (out) objects rented and returned by all threads.
+ * @ns: (out) wall time from the first thread's start to the last one's end.
+ * @cycles: (out) the same in get_cycles() units.
+ * @reused: (out) sum of &kslab_bench_thread.reused.
+ * @failed: (out) sum of &kslab_bench_thread.failed.
+ * @objects_per_slab: (out) as the pool's stats say, 0 when unknown.
+ * @init_on_alloc: (out) 1 when the kernel zeroes objects on allocation
+ *	(init_on_alloc) or @cache_flags has KSLAB_CACHE_ZERO.
+ * @pages: (out) pages the pool held at the end of the run.
+ * @pages_shrunk: (out) pages it still held after its shrink op.
+ * @slabs_shrunk: (out) slabs it still held after its shrink op.
+ * @reserved: zero.
+ *
+ * Out fields are ignored on input. The run ends early, with -EINTR, when
+ * the caller gets a fatal signal.
+ */
+struct kslab_bench {
+	__u32 size;
+	__u32 backend;
+	__u32 object_size;
+	__u32 pattern;
+	__u64 iterations;
+	__u64 cpu_mask;
+	__u32 batch;
+	__u32 threads_per_cpu;
+	__u32 cache_flags;
+	__u32 magazine_size;
+	__u64 results;
+	__u32 nr_results;
+	__u32 nr_threads;
+	__u64 user_buf;
+	__u64 ops;
+	__u64 ns;
+	__u64 cycles;
+	__u64 reused;
+	__u64 failed;
+	__u32 objects_per_slab;
+	__u32 init_on_alloc;
+	__u64 pages;
+	__u64 pages_shrunk;
+	__u64 slabs_shrunk;
+	__u64 reserved[4];
+};
+
+#define KSLAB_IOC_BENCH \
+	_IOWR(KSLAB_IOC_MAGIC, KSLAB_IOC_BASE + KSLAB_CMD_BENCH, struct kslab_bench)
+
 #endif /* _UAPI_LINUX_KSLAB_H */
