@@ -28,10 +28,33 @@
  * enum kslab_cmd - command numbers; bit (1 << nr) of
  *	&kslab_version.commands says the module implements command nr.
  * @KSLAB_CMD_VERSION: query the ABI version, see &struct kslab_version.
+ * @KSLAB_CMD_CACHE_CREATE: create a cache, see &struct kslab_cache_create.
+ * @KSLAB_CMD_CACHE_DESTROY: destroy a cache, see &struct kslab_cache_destroy.
+ * @KSLAB_CMD_CACHE_TUNE: set a cache's magazine size, see
+ *	&struct kslab_cache_tune.
+ * @KSLAB_CMD_RENT: rent a batch of objects, see &struct kslab_batch.
+ * @KSLAB_CMD_RETURN: return a batch of objects, see &struct kslab_batch.
+ * @KSLAB_CMD_OBJ_WRITE: copy bytes into a rented object, see
+ *	&struct kslab_obj_io.
+ * @KSLAB_CMD_OBJ_READ: copy bytes out of a rented object, see
+ *	&struct kslab_obj_io.
+ * @KSLAB_CMD_STATS: a cache's counters, see &struct kslab_stats.
+ * @KSLAB_CMD_NOP: do nothing (the cost of the ioctl path alone).
+ * @KSLAB_CMD_BENCH: run an in-kernel timed loop, see &struct kslab_bench.
  * @KSLAB_CMD_NR: number of commands.
  */
 enum kslab_cmd {
 	KSLAB_CMD_VERSION = 0,
+	KSLAB_CMD_CACHE_CREATE,
+	KSLAB_CMD_CACHE_DESTROY,
+	KSLAB_CMD_CACHE_TUNE,
+	KSLAB_CMD_RENT,
+	KSLAB_CMD_RETURN,
+	KSLAB_CMD_OBJ_WRITE,
+	KSLAB_CMD_OBJ_READ,
+	KSLAB_CMD_STATS,
+	KSLAB_CMD_NOP,
+	KSLAB_CMD_BENCH,
 	KSLAB_CMD_NR,
 };
 
@@ -187,6 +210,159 @@ struct kslab_version {
 
 #define KSLAB_IOC_VERSION \
 	_IOR(KSLAB_IOC_MAGIC, KSLAB_IOC_BASE + KSLAB_CMD_VERSION, struct kslab_version)
+
+/* ================== Caches ================== */
+
+/* Bounds of &struct kslab_cache_create; anything outside is -EINVAL. */
+#define KSLAB_OBJECT_SIZE_MIN	8
+#define KSLAB_OBJECT_SIZE_MAX	65536
+/* Default and largest capacity of a fixed-size backend (objpool, mempool). */
+#define KSLAB_CAPACITY_DEFAULT	1024
+#define KSLAB_CAPACITY_MAX	65536
+
+/**
+ * struct kslab_cache_create - argument of KSLAB_IOC_CACHE_CREATE.
+ * @size: sizeof(struct kslab_cache_create) as the caller knows it.
+ * @flags: KSLAB_CACHE_* flags.
+ * @backend: &enum kslab_backend.
+ * @object_size: bytes per object, KSLAB_OBJECT_SIZE_MIN..
+ *	KSLAB_OBJECT_SIZE_MAX.
+ * @align: object alignment: 0 for the backend's default, else a power of
+ *	two up to the page size.
+ * @magazine_size: objects per magazine of the kslab backends, 0 for their
+ *	default; ignored by the other backends.
+ * @capacity: objects a fixed-size backend holds (objpool; the reserve of
+ *	mempool), 0 for KSLAB_CAPACITY_DEFAULT, at most KSLAB_CAPACITY_MAX;
+ *	ignored by the other backends.
+ * @cache_id: (out) the new cache; never 0.
+ * @name: user pointer to a NUL-terminated name of 1 to KSLAB_NAME_MAX - 1
+ *	characters from [A-Za-z0-9._-], unique among the live caches of all
+ *	sessions (-EEXIST otherwise). kmem_cache and mempool caches appear in
+ *	/proc/slabinfo as "kslab-<name>", kslab caches in /proc/kslabinfo.
+ * @reserved: zero.
+ */
+struct kslab_cache_create {
+	__u32 size;
+	__u32 flags;
+	__u32 backend;
+	__u32 object_size;
+	__u32 align;
+	__u32 magazine_size;
+	__u32 capacity;
+	__u32 cache_id;
+	__u64 name;
+	__u64 reserved[2];
+};
+
+#define KSLAB_CACHE_CREATE_SIZE_VER0	56
+
+/**
+ * struct kslab_cache_destroy - argument of KSLAB_IOC_CACHE_DESTROY.
+ * @size: sizeof(struct kslab_cache_destroy) as the caller knows it.
+ * @cache_id: the cache; it must have no object rented (-EBUSY).
+ * @reserved: zero.
+ */
+struct kslab_cache_destroy {
+	__u32 size;
+	__u32 cache_id;
+	__u64 reserved;
+};
+
+#define KSLAB_CACHE_DESTROY_SIZE_VER0	16
+
+/**
+ * struct kslab_cache_tune - argument of KSLAB_IOC_CACHE_TUNE.
+ * @size: sizeof(struct kslab_cache_tune) as the caller knows it.
+ * @cache_id: the cache.
+ * @magazine_size: new objects per magazine, nonzero; backends without
+ *	magazines answer -EOPNOTSUPP.
+ * @reserved: zero.
+ */
+struct kslab_cache_tune {
+	__u32 size;
+	__u32 cache_id;
+	__u32 magazine_size;
+	__u32 reserved;
+};
+
+#define KSLAB_CACHE_TUNE_SIZE_VER0	16
+
+/* ================== Objects ================== */
+
+/* Most handles one KSLAB_IOC_RENT or KSLAB_IOC_RETURN takes. */
+#define KSLAB_BATCH_MAX		1024
+
+/**
+ * struct kslab_batch - argument of KSLAB_IOC_RENT and KSLAB_IOC_RETURN.
+ * @size: sizeof(struct kslab_batch) as the caller knows it.
+ * @cache_id: the cache.
+ * @count: handles at @handles, 1..KSLAB_BATCH_MAX.
+ * @reserved: zero.
+ * @handles: user pointer to @count __u64 handles: written by RENT, read by
+ *	RETURN. A handle is an opaque token (an index and a generation),
+ *	never an address; it is valid in its session and cache until it is
+ *	returned.
+ *
+ * Both commands process the handles in order and stop at the first that
+ * fails. They return how many succeeded when that is at least one, and
+ * the error otherwise; the handles after the last success are untouched
+ * (RENT) or still rented (RETURN).
+ */
+struct kslab_batch {
+	__u32 size;
+	__u32 cache_id;
+	__u32 count;
+	__u32 reserved;
+	__u64 handles;
+};
+
+#define KSLAB_BATCH_SIZE_VER0	24
+
+/**
+ * struct kslab_obj_io - argument of KSLAB_IOC_OBJ_WRITE and
+ *	KSLAB_IOC_OBJ_READ.
+ * @size: sizeof(struct kslab_obj_io) as the caller knows it.
+ * @cache_id: the cache the object was rented from.
+ * @handle: the object's handle.
+ * @offset: first byte of the object to write or read.
+ * @length: bytes to copy, at least 1; @offset + @length is at most the
+ *	object size.
+ * @buf: user pointer to @length bytes.
+ *
+ * A read shows only bytes written in the current rent: bytes not written
+ * since the object was rented read as zero.
+ */
+struct kslab_obj_io {
+	__u32 size;
+	__u32 cache_id;
+	__u64 handle;
+	__u32 offset;
+	__u32 length;
+	__u64 buf;
+};
+
+#define KSLAB_OBJ_IO_SIZE_VER0	32
+
+#define KSLAB_STATS_SIZE_VER0	328
+
+#define KSLAB_IOC_CACHE_CREATE	_IOWR(KSLAB_IOC_MAGIC, \
+	KSLAB_IOC_BASE + KSLAB_CMD_CACHE_CREATE, struct kslab_cache_create)
+#define KSLAB_IOC_CACHE_DESTROY	_IOW(KSLAB_IOC_MAGIC, \
+	KSLAB_IOC_BASE + KSLAB_CMD_CACHE_DESTROY, struct kslab_cache_destroy)
+#define KSLAB_IOC_CACHE_TUNE	_IOW(KSLAB_IOC_MAGIC, \
+	KSLAB_IOC_BASE + KSLAB_CMD_CACHE_TUNE, struct kslab_cache_tune)
+#define KSLAB_IOC_RENT		_IOW(KSLAB_IOC_MAGIC, \
+	KSLAB_IOC_BASE + KSLAB_CMD_RENT, struct kslab_batch)
+#define KSLAB_IOC_RETURN	_IOW(KSLAB_IOC_MAGIC, \
+	KSLAB_IOC_BASE + KSLAB_CMD_RETURN, struct kslab_batch)
+#define KSLAB_IOC_OBJ_WRITE	_IOW(KSLAB_IOC_MAGIC, \
+	KSLAB_IOC_BASE + KSLAB_CMD_OBJ_WRITE, struct kslab_obj_io)
+#define KSLAB_IOC_OBJ_READ	_IOW(KSLAB_IOC_MAGIC, \
+	KSLAB_IOC_BASE + KSLAB_CMD_OBJ_READ, struct kslab_obj_io)
+#define KSLAB_IOC_STATS		_IOWR(KSLAB_IOC_MAGIC, \
+	KSLAB_IOC_BASE + KSLAB_CMD_STATS, struct kslab_stats)
+#define KSLAB_IOC_NOP		_IO(KSLAB_IOC_MAGIC, \
+	KSLAB_IOC_BASE + KSLAB_CMD_NOP)
 
 /* ================== BENCH: in-kernel timed loops ================== */
 
