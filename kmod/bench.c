@@ -87,6 +87,9 @@ struct bench_run {
 	struct bench_thread threads[] __counted_by(nr_threads);
 };
 
+static_assert(sizeof(struct kslab_bench) == KSLAB_BENCH_SIZE_VER0);
+static_assert(sizeof(struct kslab_bench_thread) % 8 == 0);
+
 static atomic_t bench_seq = ATOMIC_INIT(0);
 
 /* ================== Loops ================== */
@@ -621,7 +624,7 @@ long kslab_ioc_bench(struct file *file, void __user *arg)
 
 	if (get_user(usize, (u32 __user *)arg))
 		return -EFAULT;
-	if (usize < sizeof(a))
+	if (usize < KSLAB_BENCH_SIZE_VER0)
 		return -EINVAL;
 	ret = copy_struct_from_user(&a, sizeof(a), arg, usize);
 	if (ret)

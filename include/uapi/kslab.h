@@ -498,6 +498,8 @@ struct kslab_bench {
 	__u64 reserved[4];
 };
 
+#define KSLAB_BENCH_SIZE_VER0	176
+
 #define KSLAB_IOC_BENCH \
 	_IOWR(KSLAB_IOC_MAGIC, KSLAB_IOC_BASE + KSLAB_CMD_BENCH, struct kslab_bench)
 
