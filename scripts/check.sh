@@ -101,6 +101,7 @@ else
 	finish
 fi
 tests=$(ls "$src"/userspace/tests/*_test)
+stress=$(ls "$src"/userspace/stress/*_stress 2>/dev/null)
 
 # numa_args: two NUMA nodes, each with half the CPUs and half the memory,
 # so that the allocator's per-node paths run (the debug guest uses them).
@@ -120,7 +121,8 @@ run_guest() {
 	shift 3
 	log="$logs/$label.log"
 	files=
-	for f in "$moddir"/kmod/kslab.ko "$moddir"/kunit/kslab_kunit.ko $tests; do
+	for f in "$moddir"/kmod/kslab.ko "$moddir"/kunit/kslab_kunit.ko $tests \
+		$stress "$here/guest/stress.sh"; do
 		[ -f "$f" ] && files="$files --file $f"
 	done
 	echo "check: booting $label ($kernel)"

@@ -15,5 +15,8 @@ for t in /kslab/*_test; do
 	[ -x "$t" ] || continue
 	section kselftest "${t##*/}" "$t"
 done
+# The short reliability runs (fuzzer, fault injection, kills, load, module
+# cycles) of scripts/guest/stress.sh, when present; they leave kslab loaded.
+[ -f /kslab/stress.sh ] && . /kslab/stress.sh short
 section unload kslab rmmod kslab
 section kmemleak scan kmemleak_scan
