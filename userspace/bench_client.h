@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kslab-bench: what the client's files share. The ABI comes from
+ * libkslab.h (include/uapi/kslab.h), never from here.
+ */
+#ifndef _KSLAB_BENCH_CLIENT_H
+#define _KSLAB_BENCH_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "libkslab.h"
+
+#define BENCH_MAX_REPS		64
+#define BENCH_MAX_LIST		16
+#define BENCH_NO_BACKEND	(~0U)
+
+/* Case kinds; every result row is one of them. */
+enum bench_kind {
+	BK_BURN,	/* in-kernel burn-after-reading, one CPU */
+	BK_HOLD,	/* in-kernel hold-N, one CPU */
+	BK_CROSS,	/* in-kernel producer/consumer, one CPU pair */
+	BK_ALL,		/* in-kernel burn on param CPUs at once */
+	BK_BULK,	/* in-kernel bulk of param */
+	BK_COPY,	/* in-kernel copy_from_user() of size bytes */
+	BK_NOP,		/* NOP ioctl round trip */
+	BK_RT,		/* RENT + RETURN ioctls of param objects */
+	BK_RTW,		/* RENT + OBJ_WRITE(size) + RETURN ioctls, one object */
+	BK_NR,
+};
+
+/**
+ * struct bench_list - a list of numbers given on the command line.
+ * @n: entries used.
+ * @v: the entries.
+ */
+struct bench_list {
+	unsigned int n;
+	unsigned int v[BENCH_MAX_LIST];
+};
+
+/**
+ * struct bench_opts - what to run.
+ * @backends: bit n: run backend n.
+ * @kinds: bit n: run &enum bench_kind n.
+ * @sizes: object sizes.
+ * @holds: N of hold-N.
+ * @bulks: batches of bulk.
+ * @cpus: CPU counts of all-CPUs (0: 1..online).
+ * @reps: repetitions R after the warm-up.
+ * @target_ms: time one repetition aims at (iterations are calibrated).
+ * @max_iters: upper bound on iterations per repetition.
+ * @sizes_all: run hold, cross, all-CPUs, bulk and ioctl cases at every
+ *	size, not only the first.
+ * @unit: "ns", or "instr" when the guest runs with -icount shift=0.
+ * @json: file for --json, or NULL.
+ * @csv: file for --csv, or NULL.
+ * @progress: print a progress line on stderr.
+ * @quiet: no table.
+ * @device: device path.
+ */
+struct bench_opts {
+	uint64_t backends;
+	unsigned int kinds;
+	struct bench_list sizes, holds, bulks, cpus;
+	unsigned int reps;
+	unsigned int target_ms;
+	uint64_t max_iters;
+	bool sizes_all;
+	const char *unit;
+	const char *json;
+	const char *csv;
+	bool progress;
+	bool quiet;
+	const char *device;
+};
+
+/**
+ * struct bench_stat - summary of R samples.
+ */
+struct bench_stat {
+	double mean, sd, err, median, min;
+};
+
+/**
+ * struct bench_result - one row: a case and its R repetitions.
+ * @kind: &enum bench_kind.
+ * @backend: &enum kslab_backend, BENCH_NO_BACKEND for NOP and copy.
+ * @size: object size in bytes.
+ * @param: N (hold), batch (bulk, RT), CPUs (all-CPUs, cross).
+ * @error: 0, or the -errno that stopped the case.
+ * @reps: samples taken.
+ * @iters: iterations per repetition.
+ * @t: time per object per CPU of each repetition (ns, or instructions).
+ * @cyc: cycles per object of each repetition (in-kernel cases).
+ * @time: summary of @t.
+ * @cycles: mean of @cyc.
+ * @ops_s: objects per second, all CPUs together (from the mean).
+ * @reuse: fraction of rents that got the previous rent's address.
+ * @failed: rents that failed, over all repetitions.
+ * @objects_per_slab: as the pool reported.
+ * @pages: pages the pool held at the end of the last repetition.
+ * @pages_shrunk: pages it held after its shrink.
+ * @init_on_alloc: zeroing on allocation was on.
+ * @ratio: mean over the same case's kmem_cache mean, 0 when none.
+ */
+struct bench_result {
+	enum bench_kind kind;
+	unsigned int backend;
+	unsigned int size;
+	unsigned int param;
+	int error;
+	unsigned int reps;
+	uint64_t iters;
+	double t[BENCH_MAX_REPS];
+	double cyc[BENCH_MAX_REPS];
+	struct bench_stat time;
+	double cycles;
+	double ops_s;
+	double reuse;
+	uint64_t failed;
+	unsigned int objects_per_slab;
+	uint64_t pages, pages_shrunk;
+	bool init_on_alloc;
+	double ratio;
+};
+
+/**
+ * struct bench_results - every row of a run.
+ */
+struct bench_results {
+	unsigned int n, cap;
+	struct bench_result *r;
+};
+
+/**
+ * struct bench_sample - what one repetition measured.
+ * @t: time per object per CPU (ns, or instructions under icount).
+ * @cyc: cycles per object (0 when not measured).
+ * @reuse: fraction of rents that got the previous rent's address.
+ * @failed: rents that failed.
+ * @objects_per_slab: as the pool reported.
+ * @pages: pages the pool held at the end.
+ * @pages_shrunk: pages it held after a shrink.
+ * @init_on_alloc: objects were zeroed on allocation.
+ */
+struct bench_sample {
+	double t, cyc, reuse;
+	uint64_t failed;
+	unsigned int objects_per_slab;
+	uint64_t pages, pages_shrunk;
+	bool init_on_alloc;
+};
+
+/**
+ * typedef bench_once_fn - run one repetition of @iters iterations.
+ * Returns 0 and fills the sample, or a negative errno.
+ */
+typedef int (*bench_once_fn)(void *ctx, uint64_t iters, struct bench_sample *s);
+
+/* bench_stats.c */
+void bench_summarize(const double *x, unsigned int n, struct bench_stat *s);
+double bench_now_ns(void);
+unsigned int bench_loops(const struct bench_result *r);
+int bench_repeat(const struct bench_opts *o, struct bench_result *r,
+		 uint64_t step, bench_once_fn once, void *ctx);
+
+/* bench_kernel.c: cases of the BENCH ioctl */
+int bench_kernel_case(int fd, const struct bench_opts *o,
+		      struct bench_result *r);
+
+/* bench_ioctl.c: round trips from userspace */
+int bench_ioctl_case(int fd, const struct bench_opts *o,
+		     struct bench_result *r);
+
+/* bench_report.c */
+const char *bench_kind_name(enum bench_kind kind);
+const char *bench_param_name(enum bench_kind kind);
+struct bench_result *bench_find(const struct bench_results *res,
+				enum bench_kind kind, unsigned int backend,
+				unsigned int size, unsigned int param);
+void bench_ratios(struct bench_results *res);
+void bench_table(FILE *f, const struct bench_results *res,
+		 const struct bench_opts *o);
+void bench_breakdown(FILE *f, const struct bench_results *res,
+		     const struct bench_opts *o);
+int bench_targets(FILE *f, const struct bench_results *res,
+		  const struct bench_opts *o);
+int bench_json(const char *path, const struct bench_results *res,
+	       const struct bench_opts *o);
+int bench_csv(const char *path, const struct bench_results *res,
+	      const struct bench_opts *o);
+
+#endif /* _KSLAB_BENCH_CLIENT_H */

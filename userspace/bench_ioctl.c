@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kslab-bench: the round trips from userspace. NOP measures the ioctl path
+ * alone; RENT + RETURN of a batch measures what a user of /dev/kslab pays
+ * per object; RENT + OBJ_WRITE(object size) + RETURN adds the copy. Each
+ * case creates its own cache and destroys it at the end.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench_client.h"
+
+struct ioctl_ctx {
+	int fd;
+	const struct bench_result *r;
+	__u32 cache_id;
+	__u64 handles[KSLAB_BATCH_MAX];
+	void *buf;
+};
+
+static int cache_create(struct ioctl_ctx *c)
+{
+	static unsigned int seq;
+	char name[KSLAB_NAME_MAX];
+	struct kslab_cache_create cc = {
+		.size = sizeof(cc),
+		.backend = c->r->backend,
+		.object_size = c->r->size,
+		.name = (uintptr_t)name,
+	};
+	int ret;
+
+	snprintf(name, sizeof(name), "bench-%d-%u", (int)getpid(), seq++);
+	ret = kslab_ioctl(c->fd, KSLAB_IOC_CACHE_CREATE, &cc);
+	c->cache_id = cc.cache_id;
+	return ret < 0 ? ret : 0;
+}
+
+static int cache_destroy(struct ioctl_ctx *c)
+{
+	struct kslab_cache_destroy cd = {
+		.size = sizeof(cd),
+		.cache_id = c->cache_id,
+	};
+
+	return kslab_ioctl(c->fd, KSLAB_IOC_CACHE_DESTROY, &cd);
+}
+
+/* RENT or RETURN of the first @n handles; 0 when all of them went. */
+static int batch(struct ioctl_ctx *c, unsigned long cmd, unsigned int n)
+{
+	struct kslab_batch b = {
+		.size = sizeof(b),
+		.cache_id = c->cache_id,
+		.count = n,
+		.handles = (uintptr_t)c->handles,
+	};
+	int ret = kslab_ioctl(c->fd, cmd, &b);
+
+	return ret == (int)n ? 0 : ret < 0 ? ret : -EIO;
+}
+
+static int obj_write(struct ioctl_ctx *c)
+{
+	struct kslab_obj_io io = {
+		.size = sizeof(io),
+		.cache_id = c->cache_id,
+		.handle = c->handles[0],
+		.length = c->r->size,
+		.buf = (uintptr_t)c->buf,
+	};
+
+	return kslab_ioctl(c->fd, KSLAB_IOC_OBJ_WRITE, &io);
+}
+
+static int round_trip(struct ioctl_ctx *c)
+{
+	unsigned int n = c->r->param;
+	int ret = batch(c, KSLAB_IOC_RENT, n);
+
+	if (!ret && c->r->kind == BK_RTW)
+		ret = obj_write(c);
+	if (!ret)
+		ret = batch(c, KSLAB_IOC_RETURN, n);
+	return ret;
+}
+
+static int ioctl_once(void *data, uint64_t iters, struct bench_sample *s)
+{
+	struct ioctl_ctx *c = data;
+	unsigned int per = c->r->kind == BK_NOP ? 1 : c->r->param;
+	double t0 = bench_now_ns();
+	uint64_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < iters; i++)
+		ret = c->r->kind == BK_NOP ?
+			kslab_ioctl(c->fd, KSLAB_IOC_NOP, NULL) :
+			round_trip(c);
+	memset(s, 0, sizeof(*s));
+	s->t = (bench_now_ns() - t0) / ((double)iters * per);
+	return ret;
+}
+
+int bench_ioctl_case(int fd, const struct bench_opts *o,
+		     struct bench_result *r)
+{
+	struct ioctl_ctx *c = calloc(1, sizeof(*c));
+	int ret, ret2;
+
+	if (!c)
+		return -ENOMEM;
+	c->fd = fd;
+	c->r = r;
+	c->buf = calloc(1, r->size ? r->size : 1);
+	ret = c->buf ? 0 : -ENOMEM;
+	if (!ret && r->kind != BK_NOP)
+		ret = cache_create(c);
+	if (ret)
+		goto out;
+	ret = bench_repeat(o, r, 1, ioctl_once, c);
+	if (r->kind != BK_NOP) {
+		ret2 = cache_destroy(c);
+		ret = ret ? ret : ret2;
+	}
+out:
+	free(c->buf);
+	free(c);
+	return ret;
+}

@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kslab-bench output: the aligned table (one section per pattern, in the
+ * style of Google Benchmark and BenchmarkDotNet), the component breakdown
+ * of the ioctl round trip, the targets of the benchmark issue, JSON and CSV.
+ */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "bench_client.h"
+
+static const char *const kind_names[BK_NR] = {
+	[BK_BURN] = "burn",
+	[BK_HOLD] = "hold",
+	[BK_CROSS] = "cross",
+	[BK_ALL] = "all-cpus",
+	[BK_BULK] = "bulk",
+	[BK_COPY] = "copy",
+	[BK_NOP] = "nop",
+	[BK_RT] = "ioctl-rent-return",
+	[BK_RTW] = "ioctl-rent-write-return",
+};
+
+static const char *const kind_titles[BK_NR] = {
+	[BK_BURN] = "burn-after-reading, in-kernel, CPU 0: time per rent+return pair",
+	[BK_HOLD] = "hold-N, in-kernel, CPU 0: rent N, return N; time per object",
+	[BK_CROSS] = "cross-CPU, in-kernel: rent on CPU 0, return on CPU 1; time per object",
+	[BK_ALL] = "all-CPUs, in-kernel: burn on every CPU at once; time per object per CPU",
+	[BK_BULK] = "bulk, in-kernel, CPU 0: rent_bulk + return_bulk; time per object",
+	[BK_COPY] = "copy_from_user() of the object size, in the ioctl caller",
+	[BK_NOP] = "NOP ioctl from userspace: time per call",
+	[BK_RT] = "RENT + RETURN ioctls from userspace, batch = param; time per object",
+	[BK_RTW] = "RENT + OBJ_WRITE(size) + RETURN ioctls from userspace; time per object",
+};
+
+static const char *const param_names[BK_NR] = {
+	[BK_HOLD] = "N",
+	[BK_CROSS] = "cpus",
+	[BK_ALL] = "cpus",
+	[BK_BULK] = "batch",
+	[BK_RT] = "batch",
+};
+
+const char *bench_kind_name(enum bench_kind kind)
+{
+	return kind_names[kind];
+}
+
+const char *bench_param_name(enum bench_kind kind)
+{
+	return param_names[kind] ? param_names[kind] : "-";
+}
+
+static const char *backend_name(unsigned int backend)
+{
+	return backend == BENCH_NO_BACKEND ? "-" : kslab_backend_name(backend);
+}
+
+struct bench_result *bench_find(const struct bench_results *res,
+				enum bench_kind kind, unsigned int backend,
+				unsigned int size, unsigned int param)
+{
+	unsigned int i;
+
+	for (i = 0; i < res->n; i++) {
+		struct bench_result *r = &res->r[i];
+
+		if (r->kind == kind && r->backend == backend &&
+		    r->size == size && r->param == param)
+			return r;
+	}
+	return NULL;
+}
+
+/* The row's mean when it ran, else NAN. */
+static double mean_of(const struct bench_result *r)
+{
+	return r && !r->error && r->reps ? r->time.mean : NAN;
+}
+
+void bench_ratios(struct bench_results *res)
+{
+	unsigned int i;
+
+	for (i = 0; i < res->n; i++) {
+		struct bench_result *r = &res->r[i];
+		double base = mean_of(bench_find(res, r->kind,
+						 KSLAB_BACKEND_KMEM_CACHE,
+						 r->size, r->param));
+
+		r->ratio = r->backend != BENCH_NO_BACKEND && base > 0 ?
+			mean_of(r) / base : NAN;
+	}
+}
+
+/* ================== Table ================== */
+
+static void table_head(FILE *f, enum bench_kind kind, const char *u)
+{
+	fprintf(f, "\n%s\n", kind_titles[kind]);
+	fprintf(f, "| %-12s | %6s | %5s | %9s | %8s | %8s | %9s | %9s | %6s | %8s | %8s | %5s | %5s | %6s | %6s |\n",
+		"Backend", "Size", bench_param_name(kind), u, "StdDev",
+		"Error", "Median", "Min", "Ratio", "Mops/s", "Cycles",
+		"Reuse", "Obj/sl", "Pages", "Shrunk");
+	fprintf(f, "|%.14s|%.8s|%.7s|%.11s|%.10s|%.10s|%.11s|%.11s|%.8s|%.10s|%.10s|%.7s|%.7s|%.8s|%.8s|\n",
+		"---------------", "---------", "--------", "------------",
+		"-----------", "-----------", "------------", "------------",
+		"---------", "-----------", "-----------", "--------",
+		"--------", "---------", "---------");
+}
+
+static void table_row(FILE *f, const struct bench_result *r)
+{
+	char param[16] = "-";
+
+	if (param_names[r->kind])
+		snprintf(param, sizeof(param), "%u", r->param);
+	fprintf(f, "| %-12s | %6u | %5s | ", backend_name(r->backend),
+		r->size, param);
+	if (r->error) {
+		fprintf(f, "%-9s | %s\n", "n/a", strerror(-r->error));
+		return;
+	}
+	fprintf(f, "%9.1f | %8.1f | %8.1f | %9.1f | %9.1f | ",
+		r->time.mean, r->time.sd, r->time.err, r->time.median,
+		r->time.min);
+	if (isnan(r->ratio))
+		fprintf(f, "%6s | ", "-");
+	else
+		fprintf(f, "%6.2f | ", r->ratio);
+	fprintf(f, "%8.2f | %8.1f | %4.0f%% | %6u | %6llu | %6llu |\n",
+		r->ops_s / 1e6, r->cycles, r->reuse * 100, r->objects_per_slab,
+		(unsigned long long)r->pages,
+		(unsigned long long)r->pages_shrunk);
+}
+
+void bench_table(FILE *f, const struct bench_results *res,
+		 const struct bench_opts *o)
+{
+	unsigned int kind, i;
+
+	for (kind = 0; kind < BK_NR; kind++) {
+		bool head = false;
+
+		for (i = 0; i < res->n; i++) {
+			if (res->r[i].kind != kind)
+				continue;
+			if (!head)
+				table_head(f, kind, o->unit);
+			head = true;
+			table_row(f, &res->r[i]);
+		}
+	}
+}
+
+/* ================== Breakdown ================== */
+
+/**
+ * struct bench_parts - a round trip and the components it is made of.
+ * @total: the measured round trip, per object.
+ * @syscall: NOP ioctls it takes.
+ * @alloc: the in-kernel burn-after-reading pair.
+ * @copy: copy_from_user() of what it copies (0 when only handles move).
+ */
+struct bench_parts {
+	double total, syscall, alloc, copy;
+};
+
+static bool bench_parts(const struct bench_results *res,
+			const struct bench_result *r, struct bench_parts *p)
+{
+	double nop = mean_of(bench_find(res, BK_NOP, BENCH_NO_BACKEND, 0, 0));
+	unsigned int calls = r->kind == BK_RTW ? 3 : 2;
+
+	p->total = mean_of(r);
+	p->syscall = nop * calls / r->param;
+	p->alloc = mean_of(bench_find(res, BK_BURN, r->backend, r->size, 0));
+	p->copy = r->kind == BK_RTW ?
+		mean_of(bench_find(res, BK_COPY, BENCH_NO_BACKEND, r->size, 0)) :
+		0;
+	return !isnan(p->total + p->syscall + p->alloc + p->copy);
+}
+
+static double parts_gap(const struct bench_parts *p)
+{
+	return (p->total - p->syscall - p->alloc - p->copy) / p->total;
+}
+
+void bench_breakdown(FILE *f, const struct bench_results *res,
+		     const struct bench_opts *o)
+{
+	struct bench_parts p;
+	bool head = false;
+	unsigned int i;
+
+	for (i = 0; i < res->n; i++) {
+		const struct bench_result *r = &res->r[i];
+
+		if ((r->kind != BK_RT && r->kind != BK_RTW) ||
+		    !bench_parts(res, r, &p))
+			continue;
+		if (!head) {
+			fprintf(f, "\nComponent breakdown of the ioctl round trip (%s per object): syscall = NOP ioctls, allocator = in-kernel burn pair, copy = copy_from_user of the object\n", o->unit);
+			fprintf(f, "| %-24s | %-12s | %6s | %5s | %9s | %9s | %9s | %9s | %9s | %7s | %-9s |\n",
+				"Case", "Backend", "Size", "batch", "Total",
+				"Syscall", "Allocator", "Copy", "Rest",
+				"Rest %", "Adds up");
+		}
+		head = true;
+		fprintf(f, "| %-24s | %-12s | %6u | %5u | %9.1f | %9.1f | %9.1f | %9.1f | %9.1f | %6.1f%% | %-9s |\n",
+			kind_names[r->kind], backend_name(r->backend), r->size,
+			r->param, p.total, p.syscall, p.alloc, p.copy,
+			p.total - p.syscall - p.alloc - p.copy,
+			parts_gap(&p) * 100,
+			fabs(parts_gap(&p)) <= 0.10 ? "yes" : "NO");
+	}
+	if (head)
+		fprintf(f, "Rows marked NO do not add up within 10 %%: the rest is work no component measures alone (handle table, session lookup, copying the batch struct).\n");
+}
+
+/* ================== Targets ================== */
+
+enum { T_NA = -1, T_MISSED = 0, T_MET = 1 };
+
+/**
+ * struct bench_target - one target of the benchmark issue.
+ * @name: what is compared.
+ * @value: the measured figure.
+ * @limit: the bound it must meet.
+ * @at_most: true for value <= limit, false for value >= limit.
+ * @met: T_MET, T_MISSED or T_NA (a row it needs did not run).
+ */
+struct bench_target {
+	char name[96];
+	double value, limit;
+	bool at_most;
+	int met;
+};
+
+static void target(struct bench_target *t, const char *name, double value,
+		   double limit, bool at_most)
+{
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->value = value;
+	t->limit = limit;
+	t->at_most = at_most;
+	if (isnan(value))
+		t->met = T_NA;
+	else
+		t->met = at_most ? value <= limit : value >= limit;
+}
+
+#define KSLAB	KSLAB_BACKEND_KSLAB
+#define KMEM	KSLAB_BACKEND_KMEM_CACHE
+
+static double row(const struct bench_results *res, enum bench_kind kind,
+		  unsigned int backend, unsigned int size, unsigned int param)
+{
+	return mean_of(bench_find(res, kind, backend, size, param));
+}
+
+/* Pages left after shrink by kslab at @size, NAN when it did not run. */
+static double shrunk(const struct bench_results *res, unsigned int size)
+{
+	const struct bench_result *r = bench_find(res, BK_BURN, KSLAB, size, 0);
+
+	return r && !r->error ? (double)r->pages_shrunk : NAN;
+}
+
+static double objs_ratio(const struct bench_results *res, unsigned int size)
+{
+	const struct bench_result *a = bench_find(res, BK_BURN, KSLAB, size, 0);
+	const struct bench_result *b = bench_find(res, BK_BURN, KMEM, size, 0);
+
+	if (!a || !b || a->error || b->error || !b->objects_per_slab)
+		return NAN;
+	return (double)a->objects_per_slab / b->objects_per_slab;
+}
+
+static unsigned int bench_eval(const struct bench_results *res,
+			       const struct bench_opts *o,
+			       struct bench_target *t)
+{
+	double nop = row(res, BK_NOP, BENCH_NO_BACKEND, 0, 0);
+	double rt1 = row(res, BK_RT, KSLAB, 64, 1);
+	char name[96];
+	unsigned int n = 0, i;
+
+	target(&t[n++], "burn 64 B: kslab / kmem_cache time",
+	       row(res, BK_BURN, KSLAB, 64, 0) / row(res, BK_BURN, KMEM, 64, 0),
+	       0.25, true);
+	if (!strcmp(o->unit, "instr"))
+		target(&t[n++], "burn 64 B: kslab instructions per pair",
+		       row(res, BK_BURN, KSLAB, 64, 0), 30, true);
+	target(&t[n++], "bulk 16, 64 B: kslab / kmem_cache time per object",
+	       row(res, BK_BULK, KSLAB, 64, 16) / row(res, BK_BULK, KMEM, 64, 16),
+	       0.5, true);
+	target(&t[n++], "cross-CPU 64 B: kslab / kmem_cache throughput",
+	       row(res, BK_CROSS, KMEM, 64, 2) / row(res, BK_CROSS, KSLAB, 64, 2),
+	       2, false);
+	target(&t[n++], "cross-CPU 64 B: kslab / its single-CPU throughput",
+	       row(res, BK_BURN, KSLAB, 64, 0) / row(res, BK_CROSS, KSLAB, 64, 2),
+	       0.8, false);
+	target(&t[n++], "all-CPUs 64 B: kslab per-CPU throughput, 2 / 1 CPUs",
+	       row(res, BK_ALL, KSLAB, 64, 1) / row(res, BK_ALL, KSLAB, 64, 2),
+	       0.9, false);
+	target(&t[n++], "all-CPUs 64 B: kslab-locked, 2 / 1 CPUs (collapse shown)",
+	       row(res, BK_ALL, KSLAB_BACKEND_LOCKED, 64, 1) /
+	       row(res, BK_ALL, KSLAB_BACKEND_LOCKED, 64, 2), 0.9, true);
+	target(&t[n++], "ioctl 64 B: kslab rent+return / two NOPs",
+	       rt1 / (2 * nop), 1.2, true);
+	target(&t[n++], "ioctl 64 B: kslab batch 64 per object / single",
+	       row(res, BK_RT, KSLAB, 64, 64) / rt1, 0.1, true);
+	for (i = 0; i < o->sizes.n; i++) {
+		snprintf(name, sizeof(name),
+			 "memory %u B: kslab / SLUB objects per slab",
+			 o->sizes.v[i]);
+		target(&t[n++], name, objs_ratio(res, o->sizes.v[i]), 1, false);
+		snprintf(name, sizeof(name),
+			 "memory %u B: kslab pages held after shrink",
+			 o->sizes.v[i]);
+		target(&t[n++], name, shrunk(res, o->sizes.v[i]), 0, true);
+	}
+	return n;
+}
+
+#define BENCH_MAX_TARGETS	(16 + 2 * BENCH_MAX_LIST)
+
+static const char *met_name(int met)
+{
+	return met == T_MET ? "met" : met == T_MISSED ? "MISSED" : "n/a";
+}
+
+int bench_targets(FILE *f, const struct bench_results *res,
+		  const struct bench_opts *o)
+{
+	struct bench_target t[BENCH_MAX_TARGETS];
+	unsigned int n = bench_eval(res, o, t), i;
+	int missed = 0;
+
+	fprintf(f, "\nTargets (issue 5; measured side by side in this boot)\n");
+	for (i = 0; i < n; i++) {
+		fprintf(f, "  %-6s %-60s %10.3f  (%s %g)\n", met_name(t[i].met),
+			t[i].name, t[i].value, t[i].at_most ? "<=" : ">=",
+			t[i].limit);
+		missed += t[i].met == T_MISSED;
+	}
+	return missed;
+}
+
+/* ================== JSON and CSV ================== */
+
+static FILE *open_out(const char *path)
+{
+	return strcmp(path, "-") ? fopen(path, "w") : stdout;
+}
+
+static int close_out(FILE *f)
+{
+	if (f == stdout)
+		return fflush(f) ? -errno : 0;
+	return fclose(f) ? -errno : 0;
+}
+
+/* A double for JSON: null for NAN. */
+static void jnum(FILE *f, const char *key, double v, const char *sep)
+{
+	if (isnan(v) || isinf(v))
+		fprintf(f, "\"%s\": null%s", key, sep);
+	else
+		fprintf(f, "\"%s\": %.4f%s", key, v, sep);
+}
+
+static void json_row(FILE *f, const struct bench_result *r, const char *sep)
+{
+	unsigned int i;
+
+	fprintf(f, "    {\"pattern\": \"%s\", \"backend\": \"%s\", \"size\": %u, \"param\": %u, ",
+		kind_names[r->kind], backend_name(r->backend), r->size,
+		r->param);
+	fprintf(f, "\"error\": %d, \"reps\": %u, \"iterations\": %llu, ",
+		r->error, r->reps, (unsigned long long)r->iters);
+	jnum(f, "mean", r->time.mean, ", ");
+	jnum(f, "stddev", r->time.sd, ", ");
+	jnum(f, "error999", r->time.err, ", ");
+	jnum(f, "median", r->time.median, ", ");
+	jnum(f, "min", r->time.min, ", ");
+	jnum(f, "ratio", r->ratio, ", ");
+	jnum(f, "ops_per_s", r->ops_s, ", ");
+	jnum(f, "cycles", r->cycles, ", ");
+	jnum(f, "reuse", r->reuse, ", ");
+	fprintf(f, "\"failed\": %llu, \"objects_per_slab\": %u, \"pages\": %llu, \"pages_after_shrink\": %llu, \"init_on_alloc\": %d, \"samples\": [",
+		(unsigned long long)r->failed, r->objects_per_slab,
+		(unsigned long long)r->pages,
+		(unsigned long long)r->pages_shrunk, r->init_on_alloc);
+	for (i = 0; i < r->reps; i++)
+		fprintf(f, "%s%.4f", i ? ", " : "", r->t[i]);
+	fprintf(f, "]}%s\n", sep);
+}
+
+int bench_json(const char *path, const struct bench_results *res,
+	       const struct bench_opts *o)
+{
+	struct bench_target t[BENCH_MAX_TARGETS];
+	unsigned int n = bench_eval(res, o, t), i;
+	FILE *f = open_out(path);
+
+	if (!f)
+		return -errno;
+	fprintf(f, "{\n  \"unit\": \"%s\", \"reps\": %u, \"target_ms\": %u,\n",
+		o->unit, o->reps, o->target_ms);
+	fprintf(f, "  \"results\": [\n");
+	for (i = 0; i < res->n; i++)
+		json_row(f, &res->r[i], i + 1 < res->n ? "," : "");
+	fprintf(f, "  ],\n  \"targets\": [\n");
+	for (i = 0; i < n; i++) {
+		fprintf(f, "    {\"name\": \"%s\", ", t[i].name);
+		jnum(f, "value", t[i].value, ", ");
+		fprintf(f, "\"limit\": %g, \"at_most\": %s, \"result\": \"%s\"}%s\n",
+			t[i].limit, t[i].at_most ? "true" : "false",
+			met_name(t[i].met), i + 1 < n ? "," : "");
+	}
+	fprintf(f, "  ]\n}\n");
+	return close_out(f);
+}
+
+int bench_csv(const char *path, const struct bench_results *res,
+	      const struct bench_opts *o)
+{
+	FILE *f = open_out(path);
+	unsigned int i;
+
+	if (!f)
+		return -errno;
+	fprintf(f, "pattern,backend,size,param,error,reps,iterations,unit,mean,stddev,error999,median,min,ratio,ops_per_s,cycles,reuse,failed,objects_per_slab,pages,pages_after_shrink,init_on_alloc\n");
+	for (i = 0; i < res->n; i++) {
+		const struct bench_result *r = &res->r[i];
+
+		fprintf(f, "%s,%s,%u,%u,%d,%u,%llu,%s,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.1f,%.2f,%.4f,%llu,%u,%llu,%llu,%d\n",
+			kind_names[r->kind], backend_name(r->backend), r->size,
+			r->param, r->error, r->reps,
+			(unsigned long long)r->iters, o->unit, r->time.mean,
+			r->time.sd, r->time.err, r->time.median, r->time.min,
+			r->ratio, r->ops_s, r->cycles, r->reuse,
+			(unsigned long long)r->failed, r->objects_per_slab,
+			(unsigned long long)r->pages,
+			(unsigned long long)r->pages_shrunk, r->init_on_alloc);
+	}
+	return close_out(f);
+}

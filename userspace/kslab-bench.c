@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kslab-bench: rent/return round trips of every kslab backend against
+ * kmem_cache, side by side, in the kernel (KSLAB_IOC_BENCH) and through
+ * the ioctl path (RENT/RETURN against NOP). See Documentation/benchmarks.rst.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "bench_client.h"
+
+/* hold-N and bulk rows whose objects would exceed this are left out */
+#define BENCH_MAX_HELD_BYTES	(64U << 20)
+
+static const char *const usage_text =
+"usage: kslab-bench [options]\n"
+"  --backends LIST   kslab,kslab-locked,kmem_cache,kmalloc,mempool,objpool (default: all the module has)\n"
+"  --patterns LIST   burn,hold,cross,all,bulk,ioctl (default: all)\n"
+"  --sizes LIST      object sizes in bytes (default 64,512,1024,65536)\n"
+"  --holds LIST      N of hold-N (default 1,16,256,4096)\n"
+"  --bulks LIST      batches of bulk (default 1,16,64,256)\n"
+"  --cpus LIST       CPU counts of all-CPUs (default 1..online CPUs)\n"
+"  --all-sizes       hold, cross, all-CPUs, bulk and ioctl cases at every size (default: the first)\n"
+"  --reps R          repetitions after the warm-up (default 10, at most 64)\n"
+"  --target-ms MS    time one repetition aims at (default 40)\n"
+"  --max-iters N     iterations per repetition at most (default 2^24)\n"
+"  --unit ns|instr   what kernel time counts (instr under QEMU -icount shift=0)\n"
+"  --json FILE       write JSON (- for stdout)\n"
+"  --csv FILE        write CSV (- for stdout)\n"
+"  --progress        progress line on stderr even when it is not a terminal\n"
+"  --quiet           no table\n"
+"  --require-all     fail when a backend or command is missing\n"
+"  --device PATH     default " KSLAB_DEVICE_PATH "\n";
+
+/* ================== Options ================== */
+
+static int parse_list(const char *arg, struct bench_list *l)
+{
+	char *copy = strdup(arg), *tok, *save, *end;
+
+	if (!copy)
+		return -ENOMEM;
+	l->n = 0;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		unsigned long v = strtoul(tok, &end, 0);
+
+		if (*end || !v || v > (1UL << 20) || l->n == BENCH_MAX_LIST) {
+			free(copy);
+			return -EINVAL;
+		}
+		l->v[l->n++] = v;
+	}
+	free(copy);
+	return l->n ? 0 : -EINVAL;
+}
+
+static int parse_names(const char *arg, const char *(*name)(unsigned int),
+		       unsigned int nr, uint64_t *mask)
+{
+	char *copy = strdup(arg), *tok, *save;
+	unsigned int i;
+
+	if (!copy)
+		return -ENOMEM;
+	*mask = 0;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < nr && strcmp(tok, name(i)); i++)
+			;
+		if (i == nr) {
+			free(copy);
+			return -EINVAL;
+		}
+		*mask |= 1ULL << i;
+	}
+	free(copy);
+	return 0;
+}
+
+/* --patterns names: each turns on some kinds. */
+static const char *const pattern_names[] = {
+	"burn", "hold", "cross", "all", "bulk", "ioctl",
+};
+
+static const unsigned int pattern_kinds[] = {
+	1U << BK_BURN, 1U << BK_HOLD, 1U << BK_CROSS, 1U << BK_ALL,
+	1U << BK_BULK,
+	(1U << BK_COPY) | (1U << BK_NOP) | (1U << BK_RT) | (1U << BK_RTW),
+};
+
+#define NR_PATTERNS	(sizeof(pattern_names) / sizeof(pattern_names[0]))
+
+static const char *pattern_name(unsigned int i)
+{
+	return pattern_names[i];
+}
+
+static unsigned int kinds_of(uint64_t patterns)
+{
+	unsigned int kinds = 0, i;
+
+	for (i = 0; i < NR_PATTERNS; i++)
+		if (patterns & (1ULL << i))
+			kinds |= pattern_kinds[i];
+	return kinds;
+}
+
+static void default_opts(struct bench_opts *o)
+{
+	static const struct bench_list sizes = { 4, { 64, 512, 1024, 65536 } };
+	static const struct bench_list holds = { 4, { 1, 16, 256, 4096 } };
+	static const struct bench_list bulks = { 4, { 1, 16, 64, 256 } };
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int i;
+
+	memset(o, 0, sizeof(*o));
+	o->backends = (1ULL << KSLAB_BACKEND_NR) - 1;
+	o->kinds = (1U << BK_NR) - 1;
+	o->sizes = sizes;
+	o->holds = holds;
+	o->bulks = bulks;
+	for (i = 1; i <= online && i <= BENCH_MAX_LIST && i <= 64; i++)
+		o->cpus.v[o->cpus.n++] = i;
+	o->reps = 10;
+	o->target_ms = 40;
+	o->max_iters = KSLAB_BENCH_MAX_ITERATIONS;
+	o->unit = "ns";
+	o->progress = isatty(STDERR_FILENO);
+	o->device = KSLAB_DEVICE_PATH;
+}
+
+enum { O_BACKENDS = 256, O_PATTERNS, O_SIZES, O_HOLDS, O_BULKS, O_CPUS,
+	O_ALL_SIZES, O_REPS, O_TARGET, O_MAX_ITERS, O_UNIT, O_JSON, O_CSV,
+	O_PROGRESS, O_QUIET, O_REQUIRE_ALL, O_DEVICE, O_HELP };
+
+static const struct option long_opts[] = {
+	{ "backends", required_argument, NULL, O_BACKENDS },
+	{ "patterns", required_argument, NULL, O_PATTERNS },
+	{ "sizes", required_argument, NULL, O_SIZES },
+	{ "holds", required_argument, NULL, O_HOLDS },
+	{ "bulks", required_argument, NULL, O_BULKS },
+	{ "cpus", required_argument, NULL, O_CPUS },
+	{ "all-sizes", no_argument, NULL, O_ALL_SIZES },
+	{ "reps", required_argument, NULL, O_REPS },
+	{ "target-ms", required_argument, NULL, O_TARGET },
+	{ "max-iters", required_argument, NULL, O_MAX_ITERS },
+	{ "unit", required_argument, NULL, O_UNIT },
+	{ "json", required_argument, NULL, O_JSON },
+	{ "csv", required_argument, NULL, O_CSV },
+	{ "progress", no_argument, NULL, O_PROGRESS },
+	{ "quiet", no_argument, NULL, O_QUIET },
+	{ "require-all", no_argument, NULL, O_REQUIRE_ALL },
+	{ "device", required_argument, NULL, O_DEVICE },
+	{ "help", no_argument, NULL, O_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static bool require_all;
+
+static int parse_number(const char *arg, uint64_t max, uint64_t *v)
+{
+	char *end;
+
+	*v = strtoull(arg, &end, 0);
+	return *end || !*v || *v > max ? -EINVAL : 0;
+}
+
+static int parse_opt(int c, struct bench_opts *o)
+{
+	uint64_t v, mask;
+	int ret = 0;
+
+	switch (c) {
+	case O_BACKENDS:
+		return parse_names(optarg, kslab_backend_name, KSLAB_BACKEND_NR,
+				   &o->backends);
+	case O_PATTERNS:
+		ret = parse_names(optarg, pattern_name, NR_PATTERNS, &mask);
+		o->kinds = kinds_of(mask);
+		return ret;
+	case O_SIZES:
+		return parse_list(optarg, &o->sizes);
+	case O_HOLDS:
+		return parse_list(optarg, &o->holds);
+	case O_BULKS:
+		return parse_list(optarg, &o->bulks);
+	case O_CPUS:
+		return parse_list(optarg, &o->cpus);
+	case O_ALL_SIZES:
+		o->sizes_all = true;
+		return 0;
+	case O_REPS:
+		ret = parse_number(optarg, BENCH_MAX_REPS, &v);
+		o->reps = v;
+		return ret;
+	case O_TARGET:
+		ret = parse_number(optarg, 60000, &v);
+		o->target_ms = v;
+		return ret;
+	case O_MAX_ITERS:
+		return parse_number(optarg, KSLAB_BENCH_MAX_ITERATIONS,
+				    &o->max_iters);
+	case O_UNIT:
+		o->unit = optarg;
+		return strcmp(optarg, "ns") && strcmp(optarg, "instr") ?
+			-EINVAL : 0;
+	case O_JSON:
+		o->json = optarg;
+		return 0;
+	case O_CSV:
+		o->csv = optarg;
+		return 0;
+	case O_PROGRESS:
+		o->progress = true;
+		return 0;
+	case O_QUIET:
+		o->quiet = true;
+		return 0;
+	case O_REQUIRE_ALL:
+		require_all = true;
+		return 0;
+	case O_DEVICE:
+		o->device = optarg;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int parse_opts(int argc, char **argv, struct bench_opts *o)
+{
+	int c;
+
+	default_opts(o);
+	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
+		if (c == O_HELP) {
+			fputs(usage_text, stdout);
+			exit(0);
+		}
+		if (parse_opt(c, o)) {
+			fprintf(stderr, "kslab-bench: bad option or value\n%s",
+				usage_text);
+			return -EINVAL;
+		}
+	}
+	return optind == argc ? 0 : -EINVAL;
+}
+
+/* ================== Suite ================== */
+
+static int add(struct bench_results *res, const struct bench_opts *o,
+	       enum bench_kind kind, unsigned int backend, unsigned int size,
+	       unsigned int param)
+{
+	struct bench_result *r;
+
+	if (!(o->kinds & (1U << kind)))
+		return 0;
+	if (res->n == res->cap) {
+		unsigned int cap = res->cap ? 2 * res->cap : 64;
+
+		r = realloc(res->r, cap * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		res->r = r;
+		res->cap = cap;
+	}
+	r = &res->r[res->n++];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->backend = backend;
+	r->size = size;
+	r->param = param;
+	return 0;
+}
+
+static int add_list(struct bench_results *res, const struct bench_opts *o,
+		    enum bench_kind kind, unsigned int backend,
+		    unsigned int size, const struct bench_list *l)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < l->n; i++)
+		if ((uint64_t)l->v[i] * size <= BENCH_MAX_HELD_BYTES)
+			ret = add(res, o, kind, backend, size, l->v[i]);
+	return ret;
+}
+
+/* Every case of one backend at one size except burn. */
+static int add_backend(struct bench_results *res, const struct bench_opts *o,
+		       unsigned int b, unsigned int size, long online)
+{
+	int ret;
+
+	ret = add_list(res, o, BK_HOLD, b, size, &o->holds);
+	ret = ret ?: add_list(res, o, BK_BULK, b, size, &o->bulks);
+	if (online >= 2)
+		ret = ret ?: add(res, o, BK_CROSS, b, size, 2);
+	ret = ret ?: add_list(res, o, BK_ALL, b, size, &o->cpus);
+	ret = ret ?: add(res, o, BK_RT, b, size, 1);
+	ret = ret ?: add(res, o, BK_RT, b, size, 64);
+	return ret ?: add(res, o, BK_RTW, b, size, 1);
+}
+
+static int build_suite(struct bench_results *res, const struct bench_opts *o)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int s, b, nsizes = o->sizes_all ? o->sizes.n : 1;
+	int ret = add(res, o, BK_NOP, BENCH_NO_BACKEND, 0, 0);
+
+	for (s = 0; !ret && s < o->sizes.n; s++) {
+		ret = add(res, o, BK_COPY, BENCH_NO_BACKEND, o->sizes.v[s], 0);
+		for (b = 0; !ret && b < KSLAB_BACKEND_NR; b++)
+			if (o->backends & (1ULL << b))
+				ret = add(res, o, BK_BURN, b, o->sizes.v[s], 0);
+	}
+	for (s = 0; !ret && s < nsizes; s++)
+		for (b = 0; !ret && b < KSLAB_BACKEND_NR; b++)
+			if (o->backends & (1ULL << b))
+				ret = add_backend(res, o, b, o->sizes.v[s],
+						  online);
+	return ret;
+}
+
+/* ================== Run ================== */
+
+static bool is_kernel_case(enum bench_kind kind)
+{
+	return kind != BK_NOP && kind != BK_RT && kind != BK_RTW;
+}
+
+static void progress(const struct bench_opts *o, unsigned int i,
+		     unsigned int n, const struct bench_result *r)
+{
+	bool tty = isatty(STDERR_FILENO);
+
+	if (!o->progress)
+		return;
+	/* a terminal gets one line redrawn, a log one line per case */
+	fprintf(stderr, "%s[%u/%u] %s %s %u B %s %u%s", tty ? "\r\033[K" : "",
+		i + 1, n, bench_kind_name(r->kind),
+		r->backend == BENCH_NO_BACKEND ? "-" :
+		kslab_backend_name(r->backend),
+		r->size, bench_param_name(r->kind), r->param,
+		tty && i + 1 < n ? "" : "\n");
+}
+
+static int run_suite(int fd, const struct bench_opts *o,
+		     struct bench_results *res)
+{
+	unsigned int i, errors = 0;
+
+	for (i = 0; i < res->n; i++) {
+		struct bench_result *r = &res->r[i];
+
+		progress(o, i, res->n, r);
+		r->error = is_kernel_case(r->kind) ?
+			bench_kernel_case(fd, o, r) :
+			bench_ioctl_case(fd, o, r);
+		/* a backend or command this kernel lacks is not a failure */
+		if (r->error && (require_all || (r->error != -EOPNOTSUPP &&
+						 r->error != -ENOTTY)))
+			errors++;
+	}
+	return errors;
+}
+
+static void print_header(FILE *f, const struct bench_opts *o,
+			 const struct bench_results *res)
+{
+	struct utsname u;
+	int zero = -1;
+	unsigned int i;
+
+	for (i = 0; i < res->n && zero < 0; i++)
+		if (!res->r[i].error && res->r[i].reps &&
+		    res->r[i].kind != BK_NOP && res->r[i].kind != BK_COPY &&
+		    is_kernel_case(res->r[i].kind))
+			zero = res->r[i].init_on_alloc;
+	uname(&u);
+	fprintf(f, "kslab-bench: kernel %s, %ld CPUs online, init_on_alloc=%s, unit=%s%s\n",
+		u.release, sysconf(_SC_NPROCESSORS_ONLN),
+		zero < 0 ? "?" : zero ? "1" : "0", o->unit,
+		strcmp(o->unit, "instr") ? "" :
+		" (QEMU -icount shift=0: 1 ns of guest time = 1 instruction)");
+	fprintf(f, "statistics: warm-up, then %u repetitions of ~%u ms each; Error = half-width of the 99.9%% confidence interval; Ratio = mean / kmem_cache mean of the same case\n",
+		o->reps, o->target_ms);
+}
+
+static int write_outputs(const struct bench_opts *o,
+			 const struct bench_results *res)
+{
+	int ret = 0;
+
+	if (!o->quiet) {
+		print_header(stdout, o, res);
+		bench_table(stdout, res, o);
+		bench_breakdown(stdout, res, o);
+		bench_targets(stdout, res, o);
+	}
+	if (o->json)
+		ret = bench_json(o->json, res, o);
+	if (!ret && o->csv)
+		ret = bench_csv(o->csv, res, o);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct bench_results res = { 0 };
+	struct kslab_version ver;
+	struct bench_opts o;
+	int fd, ret, errors;
+
+	if (parse_opts(argc, argv, &o))
+		return 2;
+	fd = kslab_open(o.device);
+	if (fd < 0) {
+		fprintf(stderr, "kslab-bench: %s: %s\n", o.device, strerror(-fd));
+		return 1;
+	}
+	ret = kslab_version(fd, &ver);
+	if (!ret && ver.backends)
+		o.backends &= ver.backends | (require_all ? o.backends : 0);
+	if (!ret)
+		ret = build_suite(&res, &o);
+	if (ret) {
+		fprintf(stderr, "kslab-bench: %s\n", strerror(-ret));
+		return 1;
+	}
+	errors = run_suite(fd, &o, &res);
+	kslab_close(fd);
+	bench_ratios(&res);
+	ret = write_outputs(&o, &res);
+	if (ret)
+		fprintf(stderr, "kslab-bench: writing results: %s\n",
+			strerror(-ret));
+	if (errors)
+		fprintf(stderr, "kslab-bench: %d case(s) failed\n", errors);
+	free(res.r);
+	return ret || errors ? 1 : 0;
+}
