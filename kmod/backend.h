@@ -16,6 +16,7 @@
 #define _KSLAB_BACKEND_H
 
 #include <linux/gfp.h>
+#include <linux/list.h>
 #include <linux/types.h>
 
 #include <uapi/kslab.h>
@@ -83,6 +84,8 @@ struct kslab_backend_ops {
  * @object_size: bytes per object.
  * @flags: KSLAB_CACHE_* flags it was created with.
  * @priv: the backend's state.
+ * @name: the name it was created with; unique among live pools.
+ * @node: entry in the registry's list of live pools (backend.c).
  */
 struct kslab_pool {
 	const struct kslab_backend_ops *ops;
@@ -90,6 +93,8 @@ struct kslab_pool {
 	unsigned int object_size;
 	unsigned int flags;
 	void *priv;
+	char name[KSLAB_NAME_MAX];
+	struct list_head node;
 };
 
 int kslab_pool_create(struct kslab_pool *pool, unsigned int backend,
