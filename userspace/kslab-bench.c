@@ -33,7 +33,8 @@ static const char *const usage_text =
 "  --csv FILE        write CSV (- for stdout)\n"
 "  --progress        progress line on stderr even when it is not a terminal\n"
 "  --quiet           no table\n"
-"  --require-all     fail when a backend or command is missing\n"
+"  --require-all     fail when a command is missing (-ENOTTY) or a backend the\n"
+"                    module lists in VERSION answers -EOPNOTSUPP\n"
 "  --device PATH     default " KSLAB_DEVICE_PATH "\n";
 
 /* ================== Options ================== */
@@ -426,8 +427,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	ret = kslab_version(fd, &ver);
+	/* the module says which backends the running kernel has */
 	if (!ret && ver.backends)
-		o.backends &= ver.backends | (require_all ? o.backends : 0);
+		o.backends &= ver.backends;
 	if (!ret)
 		ret = build_suite(&res, &o);
 	if (ret) {
