@@ -426,15 +426,21 @@ static int bench_check(const struct kslab_bench *a)
 /* Objects outstanding at most at once: what a fixed-size pool needs. */
 static unsigned int bench_capacity(const struct bench_run *run)
 {
+	unsigned int n;
+
 	switch (run->args.pattern) {
 	case KSLAB_BENCH_HOLD:
 	case KSLAB_BENCH_BULK:
-		return run->nr_threads * run->args.batch;
+		n = run->nr_threads * run->args.batch;
+		break;
 	case KSLAB_BENCH_CROSS:
-		return run->nr_threads / 2 * (BENCH_RING + 1);
+		n = run->nr_threads / 2 * (BENCH_RING + 1);
+		break;
 	default:
-		return run->nr_threads;
+		n = run->nr_threads;
+		break;
 	}
+	return min(n, KSLAB_CAPACITY_MAX);
 }
 
 /* Give each thread its CPU, role, loop, ring and object array. */
@@ -511,10 +517,16 @@ static int bench_pool_create(struct bench_run *run)
 		.magazine_size = run->args.magazine_size,
 		.capacity = bench_capacity(run),
 	};
+	unsigned int tries = 0;
+	int ret;
 
-	snprintf(run->name, sizeof(run->name), "bench-%u",
-		 (unsigned int)atomic_inc_return(&bench_seq));
-	return kslab_pool_create(&run->pool, run->args.backend, &pa);
+	/* pool names are unique module-wide; a user cache may hold ours */
+	do {
+		snprintf(run->name, sizeof(run->name), "bench.%u",
+			 (unsigned int)atomic_inc_return(&bench_seq));
+		ret = kslab_pool_create(&run->pool, run->args.backend, &pa);
+	} while (ret == -EEXIST && ++tries < 8);
+	return ret;
 }
 
 static void bench_pool_stats(struct bench_run *run)

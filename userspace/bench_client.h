@@ -15,6 +15,8 @@
 #define BENCH_MAX_REPS		64
 #define BENCH_MAX_LIST		16
 #define BENCH_NO_BACKEND	(~0U)
+/* objects a memory row holds while it reads the slab figures */
+#define BENCH_MEM_ROWS_HELD	256
 
 /* Case kinds; every result row is one of them. */
 enum bench_kind {
@@ -27,6 +29,7 @@ enum bench_kind {
 	BK_NOP,		/* NOP ioctl round trip */
 	BK_RT,		/* RENT + RETURN ioctls of param objects */
 	BK_RTW,		/* RENT + OBJ_WRITE(size) + RETURN ioctls, one object */
+	BK_MEM,		/* slabinfo of a cache holding param objects */
 	BK_NR,
 };
 
@@ -100,8 +103,14 @@ struct bench_stat {
  * @reuse: fraction of rents that got the previous rent's address.
  * @failed: rents that failed, over all repetitions.
  * @objects_per_slab: as the pool reported.
- * @pages: pages the pool held at the end of the last repetition.
+ * @pages: pages the pool held at the end of the last repetition (memory:
+ *	while it held param objects).
  * @pages_shrunk: pages it held after its shrink.
+ * @stride: bytes per object in a slab (memory rows).
+ * @pages_per_slab: pages per slab (memory rows).
+ * @slabs: slabs held (memory rows).
+ * @pages_returned: pages held after every object was returned, before the
+ *	shrink (memory rows).
  * @init_on_alloc: zeroing on allocation was on.
  * @ratio: mean over the same case's kmem_cache mean, 0 when none.
  */
@@ -122,6 +131,8 @@ struct bench_result {
 	uint64_t failed;
 	unsigned int objects_per_slab;
 	uint64_t pages, pages_shrunk;
+	unsigned int stride, pages_per_slab;
+	uint64_t slabs, pages_returned;
 	bool init_on_alloc;
 	double ratio;
 };
@@ -170,9 +181,14 @@ int bench_repeat(const struct bench_opts *o, struct bench_result *r,
 int bench_kernel_case(int fd, const struct bench_opts *o,
 		      struct bench_result *r);
 
-/* bench_ioctl.c: round trips from userspace */
+/* bench_ioctl.c: round trips from userspace, and the memory rows */
 int bench_ioctl_case(int fd, const struct bench_opts *o,
 		     struct bench_result *r);
+
+/* bench_mem.c: /proc/slabinfo and /proc/kslabinfo */
+int bench_mem_read(const char *cache, struct bench_result *r,
+		   uint64_t *pages);
+void bench_mem_shrink(const char *cache);
 
 /* bench_report.c */
 const char *bench_kind_name(enum bench_kind kind);

@@ -14,7 +14,8 @@
 
 struct ioctl_ctx {
 	int fd;
-	const struct bench_result *r;
+	struct bench_result *r;
+	char name[KSLAB_NAME_MAX];
 	__u32 cache_id;
 	__u64 handles[KSLAB_BATCH_MAX];
 	void *buf;
@@ -23,16 +24,16 @@ struct ioctl_ctx {
 static int cache_create(struct ioctl_ctx *c)
 {
 	static unsigned int seq;
-	char name[KSLAB_NAME_MAX];
 	struct kslab_cache_create cc = {
 		.size = sizeof(cc),
 		.backend = c->r->backend,
 		.object_size = c->r->size,
-		.name = (uintptr_t)name,
+		.capacity = c->r->kind == BK_MEM ? c->r->param : 0,
+		.name = (uintptr_t)c->name,
 	};
 	int ret;
 
-	snprintf(name, sizeof(name), "bench-%d-%u", (int)getpid(), seq++);
+	snprintf(c->name, sizeof(c->name), "bench-%d-%u", (int)getpid(), seq++);
 	ret = kslab_ioctl(c->fd, KSLAB_IOC_CACHE_CREATE, &cc);
 	c->cache_id = cc.cache_id;
 	return ret < 0 ? ret : 0;
@@ -104,6 +105,24 @@ static int ioctl_once(void *data, uint64_t iters, struct bench_sample *s)
 	return ret;
 }
 
+/* Slab figures while holding param objects, after return, after shrink. */
+static int mem_case(struct ioctl_ctx *c)
+{
+	struct bench_result later;
+	int ret, ret2;
+
+	ret = batch(c, KSLAB_IOC_RENT, c->r->param);
+	if (ret)
+		return ret;
+	ret = bench_mem_read(c->name, c->r, &c->r->pages);
+	ret2 = batch(c, KSLAB_IOC_RETURN, c->r->param);
+	ret = ret ?: ret2;
+	ret = ret ?: bench_mem_read(c->name, &later, &c->r->pages_returned);
+	if (!ret)
+		bench_mem_shrink(c->name);
+	return ret ?: bench_mem_read(c->name, &later, &c->r->pages_shrunk);
+}
+
 int bench_ioctl_case(int fd, const struct bench_opts *o,
 		     struct bench_result *r)
 {
@@ -120,7 +139,8 @@ int bench_ioctl_case(int fd, const struct bench_opts *o,
 		ret = cache_create(c);
 	if (ret)
 		goto out;
-	ret = bench_repeat(o, r, 1, ioctl_once, c);
+	ret = r->kind == BK_MEM ? mem_case(c) :
+		bench_repeat(o, r, 1, ioctl_once, c);
 	if (r->kind != BK_NOP) {
 		ret2 = cache_destroy(c);
 		ret = ret ? ret : ret2;

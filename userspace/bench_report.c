@@ -20,6 +20,7 @@ static const char *const kind_names[BK_NR] = {
 	[BK_NOP] = "nop",
 	[BK_RT] = "ioctl-rent-return",
 	[BK_RTW] = "ioctl-rent-write-return",
+	[BK_MEM] = "memory",
 };
 
 static const char *const kind_titles[BK_NR] = {
@@ -32,6 +33,7 @@ static const char *const kind_titles[BK_NR] = {
 	[BK_NOP] = "NOP ioctl from userspace: time per call",
 	[BK_RT] = "RENT + RETURN ioctls from userspace, batch = param; time per object",
 	[BK_RTW] = "RENT + OBJ_WRITE(size) + RETURN ioctls from userspace; time per object",
+	[BK_MEM] = "memory: slabinfo row of a cache holding N objects, after they are all returned, after shrink",
 };
 
 static const char *const param_names[BK_NR] = {
@@ -40,6 +42,7 @@ static const char *const param_names[BK_NR] = {
 	[BK_ALL] = "cpus",
 	[BK_BULK] = "batch",
 	[BK_RT] = "batch",
+	[BK_MEM] = "N",
 };
 
 const char *bench_kind_name(enum bench_kind kind)
@@ -135,6 +138,48 @@ static void table_row(FILE *f, const struct bench_result *r)
 		(unsigned long long)r->pages_shrunk);
 }
 
+static void mem_head(FILE *f, enum bench_kind kind)
+{
+	fprintf(f, "\n%s\n", kind_titles[kind]);
+	fprintf(f, "| %-12s | %6s | %5s | %6s | %6s | %6s | %6s | %6s | %8s | %8s | %8s |\n",
+		"Backend", "Size", "N", "Stride", "Obj/sl", "Pg/sl", "Ratio",
+		"Slabs", "Pages", "Returned", "Shrunk");
+	fprintf(f, "|%.14s|%.8s|%.7s|%.8s|%.8s|%.8s|%.8s|%.8s|%.10s|%.10s|%.10s|\n",
+		"---------------", "---------", "--------", "---------",
+		"---------", "---------", "---------", "---------",
+		"-----------", "-----------", "-----------");
+}
+
+/* Objects per slab of @r over kmem_cache's at the same size, or NAN. */
+static double objs_vs_slub(const struct bench_results *res,
+			   const struct bench_result *r)
+{
+	const struct bench_result *b = bench_find(res, BK_MEM,
+						  KSLAB_BACKEND_KMEM_CACHE,
+						  r->size, r->param);
+
+	if (r->error || !b || b->error || !b->objects_per_slab)
+		return NAN;
+	return (double)r->objects_per_slab / b->objects_per_slab;
+}
+
+static void mem_row(FILE *f, const struct bench_results *res,
+		    const struct bench_result *r)
+{
+	fprintf(f, "| %-12s | %6u | %5u | ", backend_name(r->backend),
+		r->size, r->param);
+	if (r->error) {
+		fprintf(f, "%-6s | %s\n", "n/a", strerror(-r->error));
+		return;
+	}
+	fprintf(f, "%6u | %6u | %6u | %6.2f | %6llu | %8llu | %8llu | %8llu |\n",
+		r->stride, r->objects_per_slab, r->pages_per_slab,
+		objs_vs_slub(res, r), (unsigned long long)r->slabs,
+		(unsigned long long)r->pages,
+		(unsigned long long)r->pages_returned,
+		(unsigned long long)r->pages_shrunk);
+}
+
 void bench_table(FILE *f, const struct bench_results *res,
 		 const struct bench_opts *o)
 {
@@ -146,12 +191,20 @@ void bench_table(FILE *f, const struct bench_results *res,
 		for (i = 0; i < res->n; i++) {
 			if (res->r[i].kind != kind)
 				continue;
-			if (!head)
+			if (!head && kind == BK_MEM)
+				mem_head(f, kind);
+			else if (!head)
 				table_head(f, kind, o->unit);
 			head = true;
-			table_row(f, &res->r[i]);
+			if (kind == BK_MEM)
+				mem_row(f, res, &res->r[i]);
+			else
+				table_row(f, &res->r[i]);
 		}
 	}
+	if (bench_find(res, BK_MEM, KSLAB_BACKEND_KMEM_CACHE, o->sizes.v[0],
+		       BENCH_MEM_ROWS_HELD))
+		fprintf(f, "Ratio = objects per slab over SLUB's (kmem_cache) at the same size; Slabs = slabs after shrink\n");
 }
 
 /* ================== Breakdown ================== */
@@ -260,22 +313,23 @@ static double row(const struct bench_results *res, enum bench_kind kind,
 	return mean_of(bench_find(res, kind, backend, size, param));
 }
 
-/* Pages left after shrink by kslab at @size, NAN when it did not run. */
+/* Pages kslab still held at @size after a shrink, NAN when unknown. */
 static double shrunk(const struct bench_results *res, unsigned int size)
 {
-	const struct bench_result *r = bench_find(res, BK_BURN, KSLAB, size, 0);
+	const struct bench_result *r = bench_find(res, BK_MEM, KSLAB, size,
+						  BENCH_MEM_ROWS_HELD);
 
+	if (!r || r->error)	/* the in-kernel pool's own figure */
+		r = bench_find(res, BK_BURN, KSLAB, size, 0);
 	return r && !r->error ? (double)r->pages_shrunk : NAN;
 }
 
 static double objs_ratio(const struct bench_results *res, unsigned int size)
 {
-	const struct bench_result *a = bench_find(res, BK_BURN, KSLAB, size, 0);
-	const struct bench_result *b = bench_find(res, BK_BURN, KMEM, size, 0);
+	const struct bench_result *r = bench_find(res, BK_MEM, KSLAB, size,
+						  BENCH_MEM_ROWS_HELD);
 
-	if (!a || !b || a->error || b->error || !b->objects_per_slab)
-		return NAN;
-	return (double)a->objects_per_slab / b->objects_per_slab;
+	return r ? objs_vs_slub(res, r) : NAN;
 }
 
 static unsigned int bench_eval(const struct bench_results *res,
@@ -284,6 +338,8 @@ static unsigned int bench_eval(const struct bench_results *res,
 {
 	double nop = row(res, BK_NOP, BENCH_NO_BACKEND, 0, 0);
 	double rt1 = row(res, BK_RT, KSLAB, 64, 1);
+	/* under icount the vCPUs take turns: no multi-CPU figure means much */
+	bool multi = strcmp(o->unit, "instr") != 0;
 	char name[96];
 	unsigned int n = 0, i;
 
@@ -308,6 +364,9 @@ static unsigned int bench_eval(const struct bench_results *res,
 	target(&t[n++], "all-CPUs 64 B: kslab-locked, 2 / 1 CPUs (collapse shown)",
 	       row(res, BK_ALL, KSLAB_BACKEND_LOCKED, 64, 1) /
 	       row(res, BK_ALL, KSLAB_BACKEND_LOCKED, 64, 2), 0.9, true);
+	for (i = 0; !multi && i < n; i++)
+		if (!strncmp(t[i].name, "cross", 5) || !strncmp(t[i].name, "all", 3))
+			t[i].met = T_NA;
 	target(&t[n++], "ioctl 64 B: kslab rent+return / two NOPs",
 	       rt1 / (2 * nop), 1.2, true);
 	target(&t[n++], "ioctl 64 B: kslab batch 64 per object / single",
@@ -390,9 +449,11 @@ static void json_row(FILE *f, const struct bench_result *r, const char *sep)
 	jnum(f, "ops_per_s", r->ops_s, ", ");
 	jnum(f, "cycles", r->cycles, ", ");
 	jnum(f, "reuse", r->reuse, ", ");
-	fprintf(f, "\"failed\": %llu, \"objects_per_slab\": %u, \"pages\": %llu, \"pages_after_shrink\": %llu, \"init_on_alloc\": %d, \"samples\": [",
-		(unsigned long long)r->failed, r->objects_per_slab,
+	fprintf(f, "\"failed\": %llu, \"objects_per_slab\": %u, \"stride\": %u, \"pages_per_slab\": %u, \"slabs\": %llu, \"pages\": %llu, \"pages_after_return\": %llu, \"pages_after_shrink\": %llu, \"init_on_alloc\": %d, \"samples\": [",
+		(unsigned long long)r->failed, r->objects_per_slab, r->stride,
+		r->pages_per_slab, (unsigned long long)r->slabs,
 		(unsigned long long)r->pages,
+		(unsigned long long)r->pages_returned,
 		(unsigned long long)r->pages_shrunk, r->init_on_alloc);
 	for (i = 0; i < r->reps; i++)
 		fprintf(f, "%s%.4f", i ? ", " : "", r->t[i]);
@@ -433,18 +494,21 @@ int bench_csv(const char *path, const struct bench_results *res,
 
 	if (!f)
 		return -errno;
-	fprintf(f, "pattern,backend,size,param,error,reps,iterations,unit,mean,stddev,error999,median,min,ratio,ops_per_s,cycles,reuse,failed,objects_per_slab,pages,pages_after_shrink,init_on_alloc\n");
+	fprintf(f, "pattern,backend,size,param,error,reps,iterations,unit,mean,stddev,error999,median,min,ratio,ops_per_s,cycles,reuse,failed,objects_per_slab,stride,pages_per_slab,slabs,pages,pages_after_return,pages_after_shrink,init_on_alloc\n");
 	for (i = 0; i < res->n; i++) {
 		const struct bench_result *r = &res->r[i];
 
-		fprintf(f, "%s,%s,%u,%u,%d,%u,%llu,%s,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.1f,%.2f,%.4f,%llu,%u,%llu,%llu,%d\n",
+		fprintf(f, "%s,%s,%u,%u,%d,%u,%llu,%s,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.1f,%.2f,%.4f,%llu,%u,%u,%u,%llu,%llu,%llu,%llu,%d\n",
 			kind_names[r->kind], backend_name(r->backend), r->size,
 			r->param, r->error, r->reps,
 			(unsigned long long)r->iters, o->unit, r->time.mean,
 			r->time.sd, r->time.err, r->time.median, r->time.min,
 			r->ratio, r->ops_s, r->cycles, r->reuse,
 			(unsigned long long)r->failed, r->objects_per_slab,
+			r->stride, r->pages_per_slab,
+			(unsigned long long)r->slabs,
 			(unsigned long long)r->pages,
+			(unsigned long long)r->pages_returned,
 			(unsigned long long)r->pages_shrunk, r->init_on_alloc);
 	}
 	return close_out(f);

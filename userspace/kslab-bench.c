@@ -19,7 +19,7 @@
 static const char *const usage_text =
 "usage: kslab-bench [options]\n"
 "  --backends LIST   kslab,kslab-locked,kmem_cache,kmalloc,mempool,objpool (default: all the module has)\n"
-"  --patterns LIST   burn,hold,cross,all,bulk,ioctl (default: all)\n"
+"  --patterns LIST   burn,hold,cross,all,bulk,ioctl,memory (default: all)\n"
 "  --sizes LIST      object sizes in bytes (default 64,512,1024,65536)\n"
 "  --holds LIST      N of hold-N (default 1,16,256,4096)\n"
 "  --bulks LIST      batches of bulk (default 1,16,64,256)\n"
@@ -85,13 +85,14 @@ static int parse_names(const char *arg, const char *(*name)(unsigned int),
 
 /* --patterns names: each turns on some kinds. */
 static const char *const pattern_names[] = {
-	"burn", "hold", "cross", "all", "bulk", "ioctl",
+	"burn", "hold", "cross", "all", "bulk", "ioctl", "memory",
 };
 
 static const unsigned int pattern_kinds[] = {
 	1U << BK_BURN, 1U << BK_HOLD, 1U << BK_CROSS, 1U << BK_ALL,
 	1U << BK_BULK,
 	(1U << BK_COPY) | (1U << BK_NOP) | (1U << BK_RT) | (1U << BK_RTW),
+	1U << BK_MEM,
 };
 
 #define NR_PATTERNS	(sizeof(pattern_names) / sizeof(pattern_names[0]))
@@ -319,7 +320,9 @@ static int build_suite(struct bench_results *res, const struct bench_opts *o)
 		ret = add(res, o, BK_COPY, BENCH_NO_BACKEND, o->sizes.v[s], 0);
 		for (b = 0; !ret && b < KSLAB_BACKEND_NR; b++)
 			if (o->backends & (1ULL << b))
-				ret = add(res, o, BK_BURN, b, o->sizes.v[s], 0);
+				ret = add(res, o, BK_BURN, b, o->sizes.v[s], 0) ?:
+				      add(res, o, BK_MEM, b, o->sizes.v[s],
+					  BENCH_MEM_ROWS_HELD);
 	}
 	for (s = 0; !ret && s < nsizes; s++)
 		for (b = 0; !ret && b < KSLAB_BACKEND_NR; b++)
@@ -333,7 +336,8 @@ static int build_suite(struct bench_results *res, const struct bench_opts *o)
 
 static bool is_kernel_case(enum bench_kind kind)
 {
-	return kind != BK_NOP && kind != BK_RT && kind != BK_RTW;
+	return kind != BK_NOP && kind != BK_RT && kind != BK_RTW &&
+	       kind != BK_MEM;
 }
 
 static void progress(const struct bench_opts *o, unsigned int i,
