@@ -7,15 +7,25 @@
 #include <linux/module.h>
 
 #include "dev.h"
+#include "kslab_internal.h"
 
 static int __init kslab_init(void)
 {
-	return kslab_dev_init();
+	int ret;
+
+	ret = kslab_core_init();
+	if (ret)
+		return ret;
+	ret = kslab_dev_init();
+	if (ret)
+		kslab_core_exit();
+	return ret;
 }
 
 static void __exit kslab_exit(void)
 {
 	kslab_dev_exit();
+	kslab_core_exit();
 }
 
 module_init(kslab_init);
