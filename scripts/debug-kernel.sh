@@ -11,8 +11,8 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$(debug_build_dir)
 mkdir -p "$KSLAB_CACHE"
-# One build at a time: a concurrent caller waits for it and reuses it.
-exec 9>"$KSLAB_CACHE/debug-kernel.lock"
+# One build of a config at a time: a concurrent caller waits and reuses it.
+exec 9>"$out.lock"
 flock 9
 if [ -e "$out/.kslab-done" ]; then
 	echo "$out"
