@@ -1,0 +1,1489 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuzz_stress: a seeded, reproducible ioctl fuzzer for /dev/kslab with a
+ * model of what it rented.
+ *
+ *   fuzz_stress [--seed N] [--count IOCTLS] [--seconds S] [--threads N]
+ *
+ * Three sessions:
+ *   model   - each worker thread owns two caches in it and keeps a model of
+ *             every object it rented there (handle, pattern, bytes written).
+ *             Every RENT, RETURN, OBJ_WRITE, OBJ_READ and STATS is checked
+ *             against the model: valid calls succeed, bad ones (stale,
+ *             foreign, duplicate, random handles; bad offsets; NULL,
+ *             PROT_NONE, read-only, kernel-half and straddling buffers)
+ *             fail with the documented errno and change nothing; STATS'
+ *             active_objects equals the model; contents read back intact
+ *             and bytes never written read as zero. At the end every
+ *             object is returned exactly once.
+ *   chaos   - random and mutated commands with no model: valid numbers
+ *             with random sizes and direction bits, unknown numbers,
+ *             random fields and reserved bytes, evil and overlapping
+ *             pointers, random handles. The answer must be success or an
+ *             errno of the ABI. A disruptor thread closes, reopens and
+ *             dup2()s the chaos fds and the model's dup()s while workers
+ *             are in ioctls, and forks children that fuzz the inherited
+ *             fds and are sometimes killed with SIGKILL.
+ *   foreign - holds a cache and objects; its handles used on the model
+ *             session, and the model's cache ids and handles used on it,
+ *             must all be -ENOENT.
+ * Every byte the module copies out (handles, STATS, VERSION, object bytes
+ * of the chaos session, BENCH results) is scanned for values that look like
+ * kernel pointers. The seed is printed first: --seed replays the run (the
+ * interleaving of threads differs, the sequence of each thread does not).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest.h"
+
+#include "stress.h"
+
+enum {
+	C_ERRNO,	/* an errno outside the ABI, or the wrong one */
+	C_MODEL,	/* a rent/return answer the model did not expect */
+	C_DATA,		/* object contents */
+	C_LEAK,		/* kernel-pointer-looking bytes copied out */
+	C_UNINIT,	/* bytes the module should have written or zeroed */
+	C_ISOLATION,	/* another session's ids or handles accepted */
+	C_CHILD,	/* a forked child died of something other than our kill */
+	C_GONE,		/* a cache outlived its session */
+	C_STATS,	/* STATS disagrees with the model */
+	C_NR,
+};
+
+#define MAX_WORKERS	32
+#define MODEL_SLOT0	900
+#define NMODEL_SLOTS	4
+#define CHAOS_SLOT0	800
+#define NCHAOS_SLOTS	4
+#define MAX_LIVE	256
+#define NSTALE		64
+#define ARENA_RW	(80 << 10)	/* then one PROT_NONE guard page */
+#define DATA_OFF	4096
+#define SCAN_STRUCT	512
+#define SCAN_DATA	8192
+#define NCHAOS_H	64
+#define NCHAOS_ID	16
+#define NFOREIGN	8
+
+struct mobj {
+	uint64_t h;
+	uint64_t tag;
+	uint32_t written;	/* bytes [0, written) hold pattern(tag) */
+};
+
+struct mcache {
+	uint32_t id;
+	unsigned int backend, size, flags;
+	unsigned int n;
+	unsigned int gen;
+	char name[40];
+	struct mobj objs[MAX_LIVE];
+};
+
+struct tctx {
+	int id;
+	bool in_child;
+	unsigned long child_err;
+	struct rng r;
+	uint8_t *arena;		/* ARENA_RW bytes, then a guard page */
+	uint8_t shadow[SCAN_STRUCT + SCAN_DATA];
+	struct mcache mc[2];
+	uint64_t stale[NSTALE];
+	unsigned int nstale;
+	unsigned long ioctls, verified, rents, returns;
+};
+
+static struct stress_opts opt = { .count = 5000, .seconds = 20, .threads = 3 };
+static struct kslab_version ver;
+static int model_fd, foreign_fd;
+static uint32_t foreign_cache;
+static uint64_t foreign_h[NFOREIGN];
+static atomic_int stop;
+static atomic_ulong total_ioctls, total_forks, total_kills, total_closes;
+static double deadline;
+static _Atomic uint64_t chaos_h[NCHAOS_H];
+static _Atomic uint32_t chaos_id[NCHAOS_ID];
+static uint8_t *page_none, *page_ro;
+static unsigned int page_size;
+static pid_t main_pid;
+
+#define FAIL(t, check, fmt, ...) do {					\
+	if ((t)->in_child)						\
+		(t)->child_err++;					\
+	else								\
+		stress_fail(check, "thread %d: " fmt, (t)->id, ##__VA_ARGS__); \
+} while (0)
+
+static const unsigned long exact_cmd[KSLAB_CMD_NR] = {
+	[KSLAB_CMD_VERSION] = KSLAB_IOC_VERSION,
+	[KSLAB_CMD_CACHE_CREATE] = KSLAB_IOC_CACHE_CREATE,
+	[KSLAB_CMD_CACHE_DESTROY] = KSLAB_IOC_CACHE_DESTROY,
+	[KSLAB_CMD_CACHE_TUNE] = KSLAB_IOC_CACHE_TUNE,
+	[KSLAB_CMD_RENT] = KSLAB_IOC_RENT,
+	[KSLAB_CMD_RETURN] = KSLAB_IOC_RETURN,
+	[KSLAB_CMD_OBJ_WRITE] = KSLAB_IOC_OBJ_WRITE,
+	[KSLAB_CMD_OBJ_READ] = KSLAB_IOC_OBJ_READ,
+	[KSLAB_CMD_STATS] = KSLAB_IOC_STATS,
+	[KSLAB_CMD_NOP] = KSLAB_IOC_NOP,
+	[KSLAB_CMD_BENCH] = KSLAB_IOC_BENCH,
+};
+
+static const char *const cmd_name[KSLAB_CMD_NR] = {
+	"VERSION", "CACHE_CREATE", "CACHE_DESTROY", "CACHE_TUNE", "RENT",
+	"RETURN", "OBJ_WRITE", "OBJ_READ", "STATS", "NOP", "BENCH",
+};
+
+static bool errno_in_abi(int e)
+{
+	switch (e) {
+	case EINVAL: case EFAULT: case ENOTTY: case ENOENT: case ENOSPC:
+	case EEXIST: case EBUSY: case EOPNOTSUPP: case ENOMEM: case E2BIG:
+		return true;
+	}
+	return false;
+}
+
+/* The raw call: -errno or the result; counts the ioctl. */
+static long xioctl(struct tctx *t, int fd, unsigned long cmd, void *arg)
+{
+	long ret;
+
+	t->ioctls++;
+	ret = ioctl(fd, cmd, arg);
+	return ret < 0 ? -errno : ret;
+}
+
+static bool budget_left(struct tctx *t)
+{
+	if (atomic_load(&stop))
+		return false;
+	if (now_s() > deadline)
+		atomic_store(&stop, 1);
+	if (atomic_load(&total_ioctls) + t->ioctls >= opt.count + 0ULL)
+		atomic_store(&stop, 1);
+	return !atomic_load(&stop);
+}
+
+static void flush_counts(struct tctx *t)
+{
+	atomic_fetch_add(&total_ioctls, t->ioctls);
+	t->ioctls = 0;
+}
+
+/* ---------------- pointers ---------------- */
+
+static uint64_t evil_pointer(struct tctx *t, size_t len)
+{
+	static const uint64_t fixed[] = {
+		0, 1, 0x1000,			/* below mmap_min_addr */
+		0x7ffffffff000ULL - 8,		/* straddles TASK_SIZE */
+		0x0000800000000000ULL,		/* non-canonical */
+		0x8000000000000000ULL,
+		0xffff888000000000ULL,		/* direct map */
+		0xffffffff81000000ULL,		/* kernel text */
+		0xffffffffff600000ULL,		/* vsyscall page */
+		~0ULL,
+	};
+	uint8_t *guard = t->arena + ARENA_RW;
+
+	switch (rng_below(&t->r, 6)) {
+	case 0:
+		return (uintptr_t)page_none + rng_below(&t->r, page_size);
+	case 1:
+		return (uintptr_t)page_ro;	/* fine to read, faults on write */
+	case 2:	/* the last bytes before the guard page: faults midway */
+		return (uintptr_t)(guard - (len > 1 ? 1 + rng_below(&t->r, len - 1) : 0));
+	case 3:	/* misaligned, otherwise valid */
+		return (uintptr_t)(t->arena + DATA_OFF + 1 + rng_below(&t->r, 7));
+	default:
+		return fixed[rng_below(&t->r, sizeof(fixed) / sizeof(fixed[0]))];
+	}
+}
+
+/* ---------------- leak scan ---------------- */
+
+static void snap(struct tctx *t)
+{
+	memcpy(t->shadow, t->arena, SCAN_STRUCT);
+	memcpy(t->shadow + SCAN_STRUCT, t->arena + DATA_OFF, SCAN_DATA);
+}
+
+/* Scan the bytes that changed since snap() for kernel pointers. */
+static void scan_changed(struct tctx *t, const char *what)
+{
+	const uint8_t *now[2] = { t->arena, t->arena + DATA_OFF };
+	const uint8_t *old[2] = { t->shadow, t->shadow + SCAN_STRUCT };
+	size_t len[2] = { SCAN_STRUCT, SCAN_DATA };
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		size_t i;
+
+		for (i = 0; i + 8 <= len[k]; i++) {
+			uint64_t v;
+
+			if (now[k][i + 7] != 0xff || !memcmp(now[k] + i, old[k] + i, 8))
+				continue;
+			memcpy(&v, now[k] + i, 8);
+			if (kernel_pointer_like(v)) {
+				FAIL(t, C_LEAK, "%s copied out %#llx at %s+%zu",
+				     what, (unsigned long long)v,
+				     k ? "data" : "struct", i);
+				return;
+			}
+		}
+	}
+}
+
+/* ---------------- chaos ---------------- */
+
+static uint64_t chaos_handle(struct tctx *t)
+{
+	switch (rng_below(&t->r, 5)) {
+	case 0:
+		return rng_next(&t->r);
+	case 1:
+		return rng_below(&t->r, 4096);
+	case 2:
+		return foreign_h[rng_below(&t->r, NFOREIGN)];
+	default:
+		return atomic_load(&chaos_h[rng_below(&t->r, NCHAOS_H)]);
+	}
+}
+
+static uint32_t chaos_cache(struct tctx *t)
+{
+	switch (rng_below(&t->r, 6)) {
+	case 0:
+		return (uint32_t)rng_next(&t->r);
+	case 1:
+		return rng_below(&t->r, 80);
+	case 2:
+		return foreign_cache;
+	default:
+		return atomic_load(&chaos_id[rng_below(&t->r, NCHAOS_ID)]);
+	}
+}
+
+static uint32_t edge32(struct tctx *t)
+{
+	static const uint32_t e[] = {
+		0, 1, 2, 7, 8, 9, 63, 64, 4095, 4096, 4097, 65535, 65536, 65537,
+		1024, 1025, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffff8,
+	};
+
+	return rng_pct(&t->r, 70) ? e[rng_below(&t->r, sizeof(e) / sizeof(e[0]))] :
+				    (uint32_t)rng_next(&t->r);
+}
+
+/* Sizes of the commands' structs; 0 for NOP. */
+static size_t cmd_struct_size(unsigned int nr)
+{
+	return _IOC_SIZE(exact_cmd[nr]);
+}
+
+/* Build a plausible struct for command @nr at @s (on the chaos session). */
+static void build_valid(struct tctx *t, unsigned int nr, uint8_t *s, bool on_model)
+{
+	uint8_t *data = t->arena + DATA_OFF;
+	uint64_t *h = (uint64_t *)data;
+	unsigned int i;
+
+	switch (nr) {
+	case KSLAB_CMD_CACHE_CREATE: {
+		struct kslab_cache_create *c = (void *)s;
+		static atomic_uint seq;
+
+		c->size = sizeof(*c);
+		c->flags = rng_below(&t->r, 8) & KSLAB_CACHE_FLAGS_ALL;
+		c->backend = dev_pick_backend(&ver, rng_next(&t->r));
+		c->object_size = 8 + rng_below(&t->r, rng_pct(&t->r, 90) ? 1024 : 65536);
+		c->align = rng_pct(&t->r, 70) ? 0 : 1u << rng_below(&t->r, 13);
+		c->magazine_size = rng_below(&t->r, 64);
+		c->capacity = rng_below(&t->r, 256);
+		snprintf((char *)data, 32, "fc%d-%u", main_pid, atomic_fetch_add(&seq, 1));
+		c->name = (uintptr_t)data;
+		break;
+	}
+	case KSLAB_CMD_CACHE_DESTROY: {
+		struct kslab_cache_destroy *d = (void *)s;
+
+		d->size = sizeof(*d);
+		d->cache_id = chaos_cache(t);
+		break;
+	}
+	case KSLAB_CMD_CACHE_TUNE: {
+		struct kslab_cache_tune *c = (void *)s;
+
+		c->size = sizeof(*c);
+		c->cache_id = chaos_cache(t);
+		c->magazine_size = rng_below(&t->r, 300);
+		break;
+	}
+	case KSLAB_CMD_RENT:
+	case KSLAB_CMD_RETURN: {
+		struct kslab_batch *b = (void *)s;
+
+		b->size = sizeof(*b);
+		b->cache_id = chaos_cache(t);
+		b->count = 1 + rng_below(&t->r, rng_pct(&t->r, 90) ? 16 : KSLAB_BATCH_MAX);
+		b->handles = (uintptr_t)h;
+		if (nr == KSLAB_CMD_RETURN || on_model)
+			for (i = 0; i < b->count && i < SCAN_DATA / 8; i++)
+				h[i] = chaos_handle(t);
+		break;
+	}
+	case KSLAB_CMD_OBJ_WRITE:
+	case KSLAB_CMD_OBJ_READ: {
+		struct kslab_obj_io *io = (void *)s;
+
+		io->size = sizeof(*io);
+		io->cache_id = chaos_cache(t);
+		io->handle = chaos_handle(t);
+		io->offset = rng_below(&t->r, 128);
+		io->length = 1 + rng_below(&t->r, 512);
+		io->buf = (uintptr_t)data;
+		if (nr == KSLAB_CMD_OBJ_WRITE)
+			pattern_fill(data, rng_next(&t->r), 0, io->length);
+		break;
+	}
+	case KSLAB_CMD_STATS: {
+		struct kslab_stats *st = (void *)s;
+
+		st->size = sizeof(*st);
+		st->cache_id = chaos_cache(t);
+		break;
+	}
+	case KSLAB_CMD_BENCH: {
+		struct kslab_bench *b = (void *)s;
+		static const uint64_t iters[] = { 1, 10, 100, 500 };
+
+		b->size = sizeof(*b);
+		b->backend = dev_pick_backend(&ver, rng_next(&t->r));
+		b->object_size = 8 + rng_below(&t->r, 1024);
+		b->pattern = rng_below(&t->r, KSLAB_BENCH_NR);
+		b->iterations = iters[rng_below(&t->r, 4)];
+		b->cpu_mask = rng_below(&t->r, 4);
+		b->batch = rng_below(&t->r, 8);
+		b->threads_per_cpu = rng_below(&t->r, 2);
+		b->cache_flags = rng_below(&t->r, 4);
+		b->results = (uintptr_t)data;
+		b->nr_results = rng_below(&t->r, 8);
+		b->user_buf = (uintptr_t)(data + 4096);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* Offsets of pointer fields of command @nr's struct, -1 terminated. */
+static const int *ptr_fields(unsigned int nr)
+{
+	static const int create[] = { offsetof(struct kslab_cache_create, name), -1 };
+	static const int batch[] = { offsetof(struct kslab_batch, handles), -1 };
+	static const int io[] = { offsetof(struct kslab_obj_io, buf), -1 };
+	static const int bench[] = { offsetof(struct kslab_bench, results),
+				     offsetof(struct kslab_bench, user_buf), -1 };
+	static const int none[] = { -1 };
+
+	switch (nr) {
+	case KSLAB_CMD_CACHE_CREATE: return create;
+	case KSLAB_CMD_RENT: case KSLAB_CMD_RETURN: return batch;
+	case KSLAB_CMD_OBJ_WRITE: case KSLAB_CMD_OBJ_READ: return io;
+	case KSLAB_CMD_BENCH: return bench;
+	}
+	return none;
+}
+
+/* Offset and length of command @nr's reserved field, or length 0. */
+static void reserved_field(unsigned int nr, int *off, int *len)
+{
+	*len = 0;
+	switch (nr) {
+	case KSLAB_CMD_CACHE_CREATE:
+		*off = offsetof(struct kslab_cache_create, reserved);
+		*len = 16;
+		break;
+	case KSLAB_CMD_CACHE_DESTROY:
+		*off = offsetof(struct kslab_cache_destroy, reserved);
+		*len = 8;
+		break;
+	case KSLAB_CMD_CACHE_TUNE:
+		*off = offsetof(struct kslab_cache_tune, reserved);
+		*len = 4;
+		break;
+	case KSLAB_CMD_RENT: case KSLAB_CMD_RETURN:
+		*off = offsetof(struct kslab_batch, reserved);
+		*len = 4;
+		break;
+	case KSLAB_CMD_BENCH:
+		*off = offsetof(struct kslab_bench, reserved);
+		*len = 32;
+		break;
+	}
+}
+
+/* Sanitise a random command: never a generic VFS/filesystem ioctl. */
+static unsigned long sane_random_cmd(uint32_t cmd)
+{
+	switch (_IOC_TYPE(cmd)) {
+	case 0x00: case 0x15: case 'T': case 'X': case 'f': case 0x94:
+	case 'v': case 'F':
+		cmd = (cmd & ~(_IOC_TYPEMASK << _IOC_TYPESHIFT)) |
+		      ((unsigned int)KSLAB_IOC_MAGIC << _IOC_TYPESHIFT);
+	}
+	return cmd;
+}
+
+/* Which command (by number) @cmd is exactly, or -1. */
+static int exact_nr(unsigned long cmd)
+{
+	unsigned int nr;
+
+	for (nr = 0; nr < KSLAB_CMD_NR; nr++)
+		if (cmd == exact_cmd[nr])
+			return nr;
+	return -1;
+}
+
+/*
+ * One fuzzed ioctl on @fd. On the model session (@on_model) only commands
+ * that cannot change the model are sent as valid structs; RETURN and
+ * object I/O carry handles of other sessions or random ones and must fail.
+ */
+static void fuzz_one(struct tctx *t, int fd, bool on_model, bool fd_may_close)
+{
+	uint8_t *s = t->arena;
+	unsigned long cmd;
+	int nr = -1, kind = rng_below(&t->r, 100), want_enotty = 0;
+	size_t ssz = 0;
+	void *argp = s;
+	long ret;
+
+	memset(s, 0x5a, SCAN_STRUCT);
+	if (kind < 65) {
+		/* an exact command, a valid-looking struct, mutated */
+		nr = rng_below(&t->r, KSLAB_CMD_NR);
+		if (nr == KSLAB_CMD_BENCH && !rng_pct(&t->r, 10))
+			nr = KSLAB_CMD_NOP;
+		if (on_model && (nr == KSLAB_CMD_CACHE_CREATE ||
+				 nr == KSLAB_CMD_CACHE_DESTROY || nr == KSLAB_CMD_RENT))
+			nr = KSLAB_CMD_STATS;
+		cmd = exact_cmd[nr];
+		ssz = cmd_struct_size(nr);
+		memset(s, 0, ssz);
+		build_valid(t, nr, s, on_model);
+		if (kind < 15) {
+			/* random bytes, keeping (mostly) the size field */
+			uint32_t keep = ssz;
+			size_t i;
+
+			for (i = 0; i < ssz; i++)
+				s[i] = rng_next(&t->r);
+			if (rng_pct(&t->r, 70) && ssz >= 4)
+				memcpy(s, &keep, 4);
+		} else {
+			int m, nmut = rng_below(&t->r, 4);
+
+			for (m = 0; m < nmut && ssz >= 8; m++) {
+				const int *pf = ptr_fields(nr);
+				int roff, rlen, npf = 0;
+				uint32_t v;
+				uint64_t p;
+
+				while (pf[npf] >= 0)
+					npf++;
+				switch (rng_below(&t->r, 6)) {
+				case 0: /* the size field */
+					v = edge32(t);
+					if (rng_pct(&t->r, 50))
+						v = ssz + 8 * rng_below(&t->r, 3) - 8;
+					memcpy(s, &v, 4);
+					/* room past the struct: zero or not */
+					memset(s + ssz, rng_pct(&t->r, 50) ? 0 : 0x11, 64);
+					break;
+				case 1: /* any 32-bit field */
+					v = edge32(t);
+					memcpy(s + 4 * rng_below(&t->r, ssz / 4), &v, 4);
+					break;
+				case 2: /* reserved bytes */
+					reserved_field(nr, &roff, &rlen);
+					if (rlen)
+						s[roff + rng_below(&t->r, rlen)] = 1 + rng_below(&t->r, 255);
+					break;
+				case 3: /* a pointer field */
+					if (!npf)
+						break;
+					p = evil_pointer(t, 64);
+					memcpy(s + pf[rng_below(&t->r, npf)], &p, 8);
+					break;
+				case 4: /* overlapping: a pointer field at the struct */
+					if (!npf)
+						break;
+					p = (uintptr_t)s + 8 * rng_below(&t->r, 2);
+					memcpy(s + pf[rng_below(&t->r, npf)], &p, 8);
+					break;
+				default: /* the argument itself */
+					argp = (void *)(uintptr_t)evil_pointer(t, ssz);
+					break;
+				}
+			}
+		}
+	} else if (kind < 80) {
+		/* a valid number with random direction and size */
+		nr = rng_below(&t->r, KSLAB_CMD_NR);
+		cmd = _IOC(rng_below(&t->r, 4), KSLAB_IOC_MAGIC,
+			   KSLAB_IOC_BASE + nr, rng_below(&t->r, 1 << 10));
+		memset(s, rng_pct(&t->r, 50) ? 0 : 0x33, SCAN_STRUCT);
+		want_enotty = cmd != exact_cmd[nr];
+		if (!want_enotty && on_model && (nr == KSLAB_CMD_CACHE_CREATE ||
+						nr == KSLAB_CMD_CACHE_DESTROY ||
+						nr == KSLAB_CMD_RENT))
+			cmd = KSLAB_IOC_NOP;
+	} else if (kind < 90) {
+		/* unknown numbers of our magic */
+		unsigned int n = rng_pct(&t->r, 50) ?
+			KSLAB_IOC_BASE + KSLAB_CMD_NR + rng_below(&t->r, 256 - KSLAB_IOC_BASE - KSLAB_CMD_NR) :
+			rng_below(&t->r, KSLAB_IOC_BASE);
+
+		cmd = _IOC(rng_below(&t->r, 4), KSLAB_IOC_MAGIC, n, rng_below(&t->r, 512));
+		want_enotty = 1;
+	} else {
+		cmd = sane_random_cmd(rng_next(&t->r));
+		nr = exact_nr(cmd);
+		want_enotty = nr < 0;
+		if (nr >= 0 && on_model)
+			cmd = KSLAB_IOC_NOP;
+		if (rng_pct(&t->r, 30))
+			argp = (void *)(uintptr_t)rng_next(&t->r);
+	}
+
+	snap(t);
+	ret = xioctl(t, fd, cmd, argp);
+	if (ret == -EBADF && fd_may_close)
+		return;
+	if (want_enotty && _IOC_TYPE(cmd) == KSLAB_IOC_MAGIC && ret != -ENOTTY) {
+		FAIL(t, C_ERRNO, "cmd %#lx (not a kslab command) answered %ld, not -ENOTTY",
+		     cmd, ret);
+		return;
+	}
+	/* other drivers' and the VFS's numbers are not ours to judge */
+	if (_IOC_TYPE(cmd) != KSLAB_IOC_MAGIC)
+		return;
+	if (ret < 0 && !errno_in_abi(-ret)) {
+		FAIL(t, C_ERRNO, "cmd %#lx (%s) answered errno %ld (%s), not an ABI errno",
+		     cmd, nr >= 0 ? cmd_name[nr] : "?", -ret, strerror(-ret));
+		return;
+	}
+	scan_changed(t, nr >= 0 ? cmd_name[nr] : "an unknown command");
+	if (ret < 0 || argp != s)
+		return;
+	nr = exact_nr(cmd);
+	if (on_model && (nr == KSLAB_CMD_RETURN || nr == KSLAB_CMD_OBJ_READ ||
+			 nr == KSLAB_CMD_OBJ_WRITE)) {
+		FAIL(t, C_ISOLATION, "%s with a foreign or random handle succeeded on the model session (%ld)",
+		     cmd_name[nr], ret);
+		return;
+	}
+	/* remember what the chaos session got */
+	if (nr == KSLAB_CMD_CACHE_CREATE) {
+		struct kslab_cache_create *c = (void *)s;
+
+		atomic_store(&chaos_id[rng_below(&t->r, NCHAOS_ID)], c->cache_id);
+	} else if (nr == KSLAB_CMD_RENT && ret > 0) {
+		struct kslab_batch *b = (void *)s;
+		uint64_t *h = (uint64_t *)(uintptr_t)b->handles;
+
+		if (b->handles == (uintptr_t)(t->arena + DATA_OFF))
+			atomic_store(&chaos_h[rng_below(&t->r, NCHAOS_H)],
+				     h[rng_below(&t->r, ret)]);
+	} else if (nr == KSLAB_CMD_OBJ_READ) {
+		struct kslab_obj_io *io = (void *)s;
+		uint8_t *buf = (uint8_t *)(uintptr_t)io->buf;
+		uint64_t v;
+		long at;
+
+		if (buf >= t->arena && buf + io->length <= t->arena + ARENA_RW &&
+		    (at = scan_kernel_pointers(buf, io->length, &v)) >= 0)
+			FAIL(t, C_LEAK, "OBJ_READ of the chaos session showed %#llx at byte %ld",
+			     (unsigned long long)v, at);
+	} else if (nr == KSLAB_CMD_VERSION) {
+		struct kslab_version *v = (void *)s;
+
+		if (v->reserved[0] || v->reserved[1])
+			FAIL(t, C_UNINIT, "VERSION reserved bytes not zero");
+	}
+}
+
+/* ---------------- the model ---------------- */
+
+static int model_fd_pick(struct tctx *t, bool *may_close)
+{
+	*may_close = rng_pct(&t->r, 25);
+	return *may_close ? MODEL_SLOT0 + (int)rng_below(&t->r, NMODEL_SLOTS) : model_fd;
+}
+
+static struct mobj *find_live(struct tctx *t, uint64_t h, int *ci)
+{
+	int c;
+	unsigned int i;
+
+	for (c = 0; c < 2; c++)
+		for (i = 0; i < t->mc[c].n; i++)
+			if (t->mc[c].objs[i].h == h) {
+				if (ci)
+					*ci = c;
+				return &t->mc[c].objs[i];
+			}
+	return NULL;
+}
+
+static void drop_obj(struct tctx *t, struct mcache *c, unsigned int i)
+{
+	t->stale[t->nstale++ % NSTALE] = c->objs[i].h;
+	c->objs[i] = c->objs[--c->n];
+}
+
+static int mcache_create(struct tctx *t, struct mcache *c)
+{
+	static const unsigned int flags[] = {
+		0, KSLAB_CACHE_ZERO, KSLAB_CACHE_DEBUG, KSLAB_CACHE_ACCOUNT, 0,
+	};
+	int ret;
+
+	c->backend = dev_pick_backend(&ver, rng_next(&t->r));
+	c->size = 8 + rng_below(&t->r, rng_pct(&t->r, 80) ? 1024 : 8192);
+	c->flags = flags[rng_below(&t->r, 5)];
+	c->n = 0;
+	snprintf(c->name, sizeof(c->name), "fz%d-%d.%u", main_pid, t->id, c->gen++);
+	t->ioctls++;
+	ret = dev_create(model_fd, c->backend, c->flags, c->size,
+			 backend_fixed(c->backend) ? 1024 : 0, c->name, &c->id);
+	if (ret)
+		FAIL(t, C_MODEL, "CACHE_CREATE %s %s size %u: %s", c->name,
+		     kslab_backend_name(c->backend), c->size, strerror(-ret));
+	return ret;
+}
+
+/* Read back object @o of @c and compare it with the model. */
+static void model_verify(struct tctx *t, struct mcache *c, struct mobj *o,
+			 uint32_t off, uint32_t len)
+{
+	uint8_t *buf = t->arena + DATA_OFF;
+	bool may_close;
+	int fd = model_fd_pick(t, &may_close);
+	uint32_t i;
+	long ret;
+
+	memset(buf, 0xee, len);
+	t->ioctls++;
+	ret = dev_read(fd, c->id, o->h, off, len, buf);
+	if (ret == -EBADF && may_close)
+		return;
+	if (ret) {
+		FAIL(t, C_MODEL, "OBJ_READ %s handle %#llx [%u,+%u): %s", c->name,
+		     (unsigned long long)o->h, off, len, strerror(-ret));
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		uint32_t at = off + i;
+		uint8_t want = at < o->written ? pattern_byte(o->tag, at) : 0;
+
+		if (buf[i] != want) {
+			FAIL(t, at < o->written ? C_DATA : C_UNINIT,
+			     "%s %s handle %#llx: byte %u reads %#x, want %#x (written %u)",
+			     c->name, kslab_backend_name(c->backend),
+			     (unsigned long long)o->h, at, buf[i], want, o->written);
+			return;
+		}
+	}
+	t->verified++;
+}
+
+static void model_rent(struct tctx *t, struct mcache *c)
+{
+	unsigned int room = MAX_LIVE - c->n, n, fit = ~0u, i;
+	uint64_t *h;
+	bool may_close;
+	int fd = model_fd_pick(t, &may_close);
+	long ret;
+
+	if (!room)
+		return;
+	n = 1 + rng_below(&t->r, room < 48 ? room : 48);
+	h = (uint64_t *)(t->arena + DATA_OFF);
+	if (rng_pct(&t->r, 12)) {
+		/* only @fit handles fit before the guard page */
+		fit = rng_below(&t->r, n);
+		h = (uint64_t *)(t->arena + ARENA_RW) - fit;
+	}
+	memset(h, 0x5a, 8 * (fit < n ? fit : n));
+	ret = xioctl(t, fd, KSLAB_IOC_RENT,
+		     &(struct kslab_batch){ .size = sizeof(struct kslab_batch),
+					    .cache_id = c->id, .count = n,
+					    .handles = (uintptr_t)h });
+	if (ret == -EBADF && may_close)
+		return;
+	if (ret == -ENOMEM)
+		return;
+	if (fit < n) {
+		if (ret == -EFAULT)
+			return;
+		if (ret < 0 || ret > fit) {
+			FAIL(t, C_MODEL, "RENT %u into a buffer with room for %u: %ld", n, fit, ret);
+			if (ret <= 0)
+				return;
+			ret = fit;	/* the rest cannot be known; STATS will tell */
+		}
+	} else if (ret != n) {
+		FAIL(t, C_MODEL, "RENT %u from %s (%s): %ld (%s)", n, c->name,
+		     kslab_backend_name(c->backend), ret, ret < 0 ? strerror(-ret) : "partial");
+		if (ret <= 0)
+			return;
+	}
+	for (i = 0; i < ret; i++) {
+		if (kernel_pointer_like(h[i]))
+			FAIL(t, C_LEAK, "RENT handle %#llx looks like a kernel pointer",
+			     (unsigned long long)h[i]);
+		if (find_live(t, h[i], NULL)) {
+			FAIL(t, C_MODEL, "RENT gave handle %#llx, which is already rented",
+			     (unsigned long long)h[i]);
+			continue;
+		}
+		c->objs[c->n++] = (struct mobj){ .h = h[i], .tag = rng_next(&t->r) };
+		t->rents++;
+	}
+}
+
+/* A handle that is not rented in cache @c of the model. */
+static uint64_t bad_handle(struct tctx *t, struct mcache *c, const char **what)
+{
+	uint64_t h;
+	int tries;
+
+	for (tries = 0; tries < 8; tries++) {
+		switch (rng_below(&t->r, 5)) {
+		case 0:
+			*what = "stale";
+			h = t->nstale ? t->stale[rng_below(&t->r, t->nstale < NSTALE ? t->nstale : NSTALE)] :
+					rng_next(&t->r);
+			break;
+		case 1:
+			*what = "foreign";
+			h = foreign_h[rng_below(&t->r, NFOREIGN)];
+			break;
+		case 2: {
+			struct mcache *o = &t->mc[c == &t->mc[0]];
+
+			*what = "other-cache";
+			h = o->n ? o->objs[rng_below(&t->r, o->n)].h : rng_next(&t->r);
+			break;
+		}
+		case 3:
+			*what = "chaos";
+			h = atomic_load(&chaos_h[rng_below(&t->r, NCHAOS_H)]);
+			break;
+		default:
+			*what = "random";
+			h = rng_next(&t->r);
+		}
+		{
+			int ci = -1;
+
+			/* live in another cache is fine: not in @c */
+			if (!find_live(t, h, &ci) || &t->mc[ci] != c)
+				return h;
+		}
+	}
+	*what = "random";
+	return 0;
+}
+
+static void model_return(struct tctx *t, struct mcache *c)
+{
+	uint64_t *h = (uint64_t *)(t->arena + DATA_OFF);
+	unsigned int m, i, bad_at = ~0u, fit = ~0u, total;
+	const char *what = "";
+	bool may_close;
+	int fd = model_fd_pick(t, &may_close);
+	long ret, want;
+	uint64_t pick[32];
+	unsigned int idx[32];
+
+	if (!c->n)
+		return;
+	m = 1 + rng_below(&t->r, c->n < 32 ? c->n : 32);
+	/* m distinct live objects: a partial Fisher-Yates over indexes */
+	for (i = 0; i < m; i++) {
+		unsigned int j = i + rng_below(&t->r, c->n - i);
+		struct mobj tmp = c->objs[i];
+
+		c->objs[i] = c->objs[j];
+		c->objs[j] = tmp;
+		pick[i] = c->objs[i].h;
+		idx[i] = i;
+	}
+	total = m;
+	if (rng_pct(&t->r, 30)) {
+		bad_at = rng_below(&t->r, m + 1);
+		total = m + 1;
+	}
+	if (rng_pct(&t->r, 8)) {
+		fit = rng_below(&t->r, total);
+		h = (uint64_t *)(t->arena + ARENA_RW) - fit;
+	}
+	for (i = 0; i < total && i < fit; i++) {
+		if (i == bad_at) {
+			if (i > 0 && rng_pct(&t->r, 30)) {
+				h[i] = pick[rng_below(&t->r, i)];	/* returned just before */
+				what = "duplicate";
+			} else {
+				h[i] = bad_handle(t, c, &what);
+			}
+		} else {
+			h[i] = pick[i - (bad_at < i)];
+		}
+	}
+	want = bad_at == ~0u ? (long)total : bad_at ? (long)bad_at : -ENOENT;
+	ret = xioctl(t, fd, KSLAB_IOC_RETURN,
+		     &(struct kslab_batch){ .size = sizeof(struct kslab_batch),
+					    .cache_id = c->id, .count = total,
+					    .handles = (uintptr_t)h });
+	if (ret == -EBADF && may_close)
+		return;
+	if (fit < total) {
+		long most = bad_at < fit ? (long)bad_at : (long)fit;
+
+		/* stops at the fault (or the bad handle) at the latest */
+		if (ret == -EFAULT || (ret == -ENOENT && bad_at == 0))
+			ret = 0;
+		else if (ret < 0 || ret > most)
+			FAIL(t, C_MODEL, "RETURN %u with room for %u (bad %s at %u): %ld",
+			     total, fit, what, bad_at, ret);
+	} else if (ret != want) {
+		FAIL(t, C_MODEL, "RETURN of %u to %s with a %s handle at %d: %ld, want %ld",
+		     total, c->name, what, (int)bad_at, ret, want);
+	}
+	if (ret <= 0)
+		return;
+	/* the first @ret entries are gone; the bad one is never among them
+	 * when the answer was right */
+	{
+		unsigned int gone = 0;
+
+		for (i = 0; i < (unsigned int)ret && i < total; i++)
+			if (i != bad_at)
+				gone++;
+		/* drop pick[0..gone) : they sit at objs[0..gone) */
+		for (i = gone; i-- > 0;)
+			drop_obj(t, c, idx[i]);
+		t->returns += gone;
+	}
+}
+
+static void model_write(struct tctx *t, struct mcache *c)
+{
+	uint8_t *buf = t->arena + DATA_OFF;
+	struct mobj *o;
+	uint32_t off, len;
+	bool may_close;
+	int fd = model_fd_pick(t, &may_close), want = 0, bad = rng_below(&t->r, 100);
+	uint64_t h, p = (uintptr_t)buf;
+	uint32_t id = c->id;
+	const char *what = "valid";
+	long ret;
+
+	if (!c->n)
+		return;
+	o = &c->objs[rng_below(&t->r, c->n)];
+	h = o->h;
+	off = rng_below(&t->r, (o->written < c->size ? o->written : c->size - 1) + 1);
+	len = 1 + rng_below(&t->r, c->size - off);
+	if (len > 4096)
+		len = 4096;
+	pattern_fill(buf, o->tag, off, len);
+	if (bad < 4) {
+		what = "past the end";
+		len = c->size - off + 1 + rng_below(&t->r, 8);
+		want = -EINVAL;
+	} else if (bad < 6) {
+		what = "length 0";
+		len = 0;
+		want = -EINVAL;
+	} else if (bad < 10) {
+		static const uint64_t evil[] = { 0, 0x1000, 0xffff888000000000ULL,
+						 0xffffffff81000000ULL };
+
+		what = "evil buffer";
+		p = rng_pct(&t->r, 50) ? (uintptr_t)page_none : evil[rng_below(&t->r, 4)];
+		want = -EFAULT;
+	} else if (bad < 13) {
+		const char *w;
+
+		h = bad_handle(t, c, &w);
+		what = w;
+		want = -ENOENT;
+	} else if (bad < 15) {
+		what = "foreign session";
+		fd = foreign_fd;
+		may_close = false;
+		want = -ENOENT;
+	} else if (bad < 17) {
+		what = "other cache id";
+		id = t->mc[c == &t->mc[0]].id;
+		want = -ENOENT;
+	}
+	ret = xioctl(t, fd, KSLAB_IOC_OBJ_WRITE,
+		     &(struct kslab_obj_io){ .size = sizeof(struct kslab_obj_io),
+					     .cache_id = id, .handle = h, .offset = off,
+					     .length = len, .buf = p });
+	if (ret == -EBADF && may_close)
+		return;
+	if (ret != want) {
+		FAIL(t, want == -ENOENT && ret == 0 ? C_ISOLATION : C_ERRNO,
+		     "OBJ_WRITE (%s) to %s [%u,+%u): %ld, want %d", what, c->name,
+		     off, len, ret, want);
+		if (ret)
+			return;
+		if (want)	/* it wrote somewhere it should not: model lost */
+			return;
+	}
+	if (!want && off + len > o->written)
+		o->written = off + len;
+}
+
+static void model_read(struct tctx *t, struct mcache *c)
+{
+	struct mobj *o;
+	uint32_t off, len;
+	int bad = rng_below(&t->r, 100), want;
+	bool may_close;
+	int fd;
+	uint64_t p, h;
+	uint32_t id = c->id;
+	const char *what;
+	long ret;
+
+	if (!c->n)
+		return;
+	o = &c->objs[rng_below(&t->r, c->n)];
+	off = rng_below(&t->r, c->size);
+	len = 1 + rng_below(&t->r, c->size - off);
+	if (len > 4096)
+		len = 4096;
+	if (bad >= 16) {
+		model_verify(t, c, o, off, len);
+		return;
+	}
+	fd = model_fd_pick(t, &may_close);
+	h = o->h;
+	p = (uintptr_t)(t->arena + DATA_OFF);
+	want = -EFAULT;
+	if (bad < 3) {
+		what = "read-only buffer";
+		p = (uintptr_t)page_ro;
+		if (len > page_size)
+			len = page_size;
+	} else if (bad < 6) {
+		what = "straddling buffer";
+		p = (uintptr_t)(t->arena + ARENA_RW - len / 2);
+		if (len < 2)
+			len = 2, off = 0;
+	} else if (bad < 8) {
+		what = "kernel buffer";
+		p = rng_pct(&t->r, 50) ? 0xffff888000000000ULL : 0xffffffff81000000ULL;
+	} else if (bad < 10) {
+		what = "past the end";
+		len = c->size - off + 1;
+		want = -EINVAL;
+	} else if (bad < 12) {
+		what = "foreign session";
+		fd = foreign_fd;
+		may_close = false;
+		want = -ENOENT;
+	} else if (bad < 14) {
+		what = "other cache id";
+		id = t->mc[c == &t->mc[0]].id;
+		want = -ENOENT;
+	} else {
+		what = "bad handle";
+		h = bad_handle(t, c, &what);
+		want = -ENOENT;
+	}
+	ret = xioctl(t, fd, KSLAB_IOC_OBJ_READ,
+		     &(struct kslab_obj_io){ .size = sizeof(struct kslab_obj_io),
+					     .cache_id = id, .handle = h, .offset = off,
+					     .length = len, .buf = p });
+	if (ret == -EBADF && may_close)
+		return;
+	if (ret != want)
+		FAIL(t, want == -ENOENT && ret == 0 ? C_ISOLATION : C_ERRNO,
+		     "OBJ_READ (%s) of %s [%u,+%u): %ld, want %d", what, c->name,
+		     off, len, ret, want);
+}
+
+static void model_stats(struct tctx *t, struct mcache *c)
+{
+	struct kslab_stats *st = (void *)(t->arena + DATA_OFF);
+	const char *why;
+	long ret;
+
+	t->ioctls++;
+	ret = dev_stats(model_fd, c->id, st);
+	if (ret) {
+		FAIL(t, C_STATS, "STATS %s: %s", c->name, strerror(-ret));
+		return;
+	}
+	why = stats_problem(st);
+	if (why)
+		FAIL(t, strstr(why, "kernel") ? C_LEAK : C_STATS, "STATS %s: %s", c->name, why);
+	if (st->active_objects != c->n)
+		FAIL(t, C_STATS, "STATS %s (%s): active_objects %llu, the model has %u",
+		     c->name, kslab_backend_name(c->backend),
+		     (unsigned long long)st->active_objects, c->n);
+	if (st->object_size != c->size || st->backend != c->backend)
+		FAIL(t, C_STATS, "STATS %s: object_size %u backend %u, created %u %u",
+		     c->name, st->object_size, st->backend, c->size, c->backend);
+	/* the same cache id from another session */
+	t->ioctls++;
+	ret = dev_stats(foreign_fd, c->id, st);
+	if (ret != -ENOENT)
+		FAIL(t, C_ISOLATION, "STATS of the model's cache %u from the foreign session: %ld",
+		     c->id, ret);
+}
+
+static void model_return_all(struct tctx *t, struct mcache *c, bool verify)
+{
+	uint64_t h[64];
+	long ret;
+
+	while (c->n) {
+		unsigned int m = c->n < 64 ? c->n : 64, i;
+
+		for (i = 0; i < m; i++) {
+			if (verify)
+				model_verify(t, c, &c->objs[c->n - 1 - i], 0, c->size);
+			h[i] = c->objs[c->n - 1 - i].h;
+		}
+		t->ioctls++;
+		ret = dev_return(model_fd, c->id, h, m);
+		if (ret != m) {
+			FAIL(t, C_MODEL, "RETURN of %u rented objects of %s: %ld", m, c->name, ret);
+			c->n = 0;	/* the module lost them: release will tell */
+			return;
+		}
+		for (i = 0; i < m; i++)
+			drop_obj(t, c, c->n - 1);
+		t->returns += m;
+	}
+}
+
+static void model_recreate(struct tctx *t, struct mcache *c)
+{
+	struct mcache *other = &t->mc[c == &t->mc[0]];
+	uint64_t h = 0;
+	uint32_t id;
+	long ret;
+
+	if (c->n) {
+		t->ioctls++;
+		ret = dev_destroy(model_fd, c->id);
+		if (ret != -EBUSY)
+			FAIL(t, C_MODEL, "CACHE_DESTROY of %s with %u rented: %ld, want -EBUSY",
+			     c->name, c->n, ret);
+		if (!ret)
+			return;
+		h = c->objs[0].h;
+	}
+	model_return_all(t, c, false);
+	/* the foreign session cannot destroy it */
+	t->ioctls++;
+	ret = dev_destroy(foreign_fd, c->id);
+	if (ret != -ENOENT)
+		FAIL(t, C_ISOLATION, "CACHE_DESTROY of the model's cache from the foreign session: %ld", ret);
+	t->ioctls++;
+	ret = dev_destroy(model_fd, c->id);
+	if (ret) {
+		FAIL(t, C_MODEL, "CACHE_DESTROY of empty %s: %ld", c->name, ret);
+		return;
+	}
+	/* the old id is gone */
+	t->ioctls++;
+	ret = dev_rent(model_fd, c->id, (uint64_t *)(t->arena + DATA_OFF), 1);
+	if (ret != -ENOENT)
+		FAIL(t, C_MODEL, "RENT from destroyed cache %u: %ld, want -ENOENT", c->id, ret);
+	if (h) {
+		t->ioctls++;
+		ret = dev_return(model_fd, c->id, &h, 1);
+		if (ret != -ENOENT)
+			FAIL(t, C_MODEL, "RETURN to destroyed cache %u: %ld, want -ENOENT", c->id, ret);
+	}
+	/* a live name is taken */
+	t->ioctls++;
+	ret = dev_create(model_fd, other->backend, 0, 64, 0, other->name, &id);
+	if (ret != -EEXIST) {
+		FAIL(t, C_MODEL, "CACHE_CREATE with the live name %s: %ld, want -EEXIST",
+		     other->name, ret);
+		if (!ret)
+			dev_destroy(model_fd, id);
+	}
+	while (mcache_create(t, c) && budget_left(t))
+		;
+}
+
+static void model_op(struct tctx *t)
+{
+	struct mcache *c = &t->mc[rng_below(&t->r, 2)];
+	unsigned int k = rng_below(&t->r, 100);
+
+	if (k < 24)
+		model_rent(t, c);
+	else if (k < 46)
+		model_return(t, c);
+	else if (k < 66)
+		model_write(t, c);
+	else if (k < 88)
+		model_read(t, c);
+	else if (k < 95)
+		model_stats(t, c);
+	else if (k < 99) {
+		long ret;
+
+		t->ioctls++;
+		ret = kslab_ioctl(model_fd, KSLAB_IOC_CACHE_TUNE,
+				  &(struct kslab_cache_tune){ .size = sizeof(struct kslab_cache_tune),
+							      .cache_id = c->id,
+							      .magazine_size = 1 + rng_below(&t->r, 128) });
+		if (ret && ret != -EOPNOTSUPP)
+			FAIL(t, C_ERRNO, "CACHE_TUNE of %s: %ld", c->name, ret);
+	} else {
+		model_recreate(t, c);
+	}
+}
+
+/* ---------------- threads ---------------- */
+
+static void *worker(void *arg)
+{
+	struct tctx *t = arg;
+	int c;
+
+	for (c = 0; c < 2; c++)
+		if (mcache_create(t, &t->mc[c]))
+			return NULL;
+	while (budget_left(t)) {
+		unsigned int k = rng_below(&t->r, 100);
+
+		if (k < 55) {
+			model_op(t);
+		} else if (k < 90) {
+			fuzz_one(t, CHAOS_SLOT0 + rng_below(&t->r, NCHAOS_SLOTS), false, true);
+		} else {
+			bool may_close;
+			int fd = model_fd_pick(t, &may_close);
+
+			fuzz_one(t, fd, true, may_close);
+		}
+		if ((t->ioctls & 255) == 0)
+			flush_counts(t);
+	}
+	/* the end: every object back exactly once, contents intact */
+	for (c = 0; c < 2; c++) {
+		struct kslab_stats st;
+		long ret;
+
+		model_return_all(t, &t->mc[c], true);
+		ret = dev_stats(model_fd, t->mc[c].id, &st);
+		if (ret || st.active_objects)
+			FAIL(t, C_STATS, "STATS of %s after returning everything: %ld, active %llu",
+			     t->mc[c].name, ret, ret ? 0ULL : (unsigned long long)st.active_objects);
+		ret = dev_destroy(model_fd, t->mc[c].id);
+		if (ret)
+			FAIL(t, C_MODEL, "CACHE_DESTROY of %s at the end: %ld", t->mc[c].name, ret);
+		t->ioctls += 2;
+	}
+	flush_counts(t);
+	return NULL;
+}
+
+/* A forked child: fuzz the inherited fds a little, then exit. */
+static void child_run(struct tctx *t)
+{
+	int i, n = 1 + rng_below(&t->r, 40);
+
+	t->in_child = true;
+	t->child_err = 0;
+	for (i = 0; i < n; i++) {
+		if (rng_pct(&t->r, 80))
+			fuzz_one(t, CHAOS_SLOT0 + rng_below(&t->r, NCHAOS_SLOTS), false, true);
+		else
+			fuzz_one(t, model_fd, true, false);
+		if (rng_pct(&t->r, 5))
+			close(CHAOS_SLOT0 + rng_below(&t->r, NCHAOS_SLOTS));
+	}
+	_exit(t->child_err ? 3 : 0);
+}
+
+static void *disruptor(void *arg)
+{
+	struct tctx *t = arg;
+
+	while (!atomic_load(&stop)) {
+		unsigned int k = rng_below(&t->r, 100);
+
+		if (k < 30) {
+			int slot = MODEL_SLOT0 + rng_below(&t->r, NMODEL_SLOTS);
+
+			if (rng_pct(&t->r, 50))
+				close(slot);
+			else
+				dup2(model_fd, slot);
+			atomic_fetch_add(&total_closes, 1);
+		} else if (k < 65) {
+			int slot = CHAOS_SLOT0 + rng_below(&t->r, NCHAOS_SLOTS);
+
+			if (rng_pct(&t->r, 30)) {
+				close(slot);
+			} else if (rng_pct(&t->r, 20)) {
+				dup2(CHAOS_SLOT0 + rng_below(&t->r, NCHAOS_SLOTS), slot);
+			} else {
+				int fd = kslab_open(NULL);
+
+				if (fd >= 0) {
+					dup2(fd, slot);	/* the old session goes */
+					close(fd);
+				}
+			}
+			atomic_fetch_add(&total_closes, 1);
+		} else if (k < 85) {
+			pid_t pid;
+			int status;
+
+			/* the child gets its own stream of the same seed */
+			t->r.s[0] ^= rng_next(&t->r);
+			pid = fork();
+			if (pid == 0)
+				child_run(t);
+			if (pid < 0)
+				continue;
+			atomic_fetch_add(&total_forks, 1);
+			if (rng_pct(&t->r, 50)) {
+				usleep(rng_below(&t->r, 3000));
+				kill(pid, SIGKILL);
+				atomic_fetch_add(&total_kills, 1);
+			}
+			if (waitpid(pid, &status, 0) != pid)
+				stress_fail(C_CHILD, "waitpid %d failed", pid);
+			else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+				stress_fail(C_CHILD, "forked child died of signal %d", WTERMSIG(status));
+			else if (WIFEXITED(status) && WEXITSTATUS(status))
+				stress_fail(C_CHILD, "forked child saw an errno outside the ABI (exit %d)",
+					    WEXITSTATUS(status));
+		} else {
+			int fd = dup(model_fd);
+			struct kslab_version v;
+
+			if (fd >= 0) {
+				if (dev_version(fd, &v))
+					stress_fail(C_ERRNO, "VERSION on a dup() of the model fd failed");
+				close(fd);
+			}
+		}
+		usleep(rng_below(&t->r, 800));
+	}
+	return NULL;
+}
+
+/* ---------------- main ---------------- */
+
+struct name_set {
+	int n;
+	struct slab_row rows[1024];
+};
+
+static void kslab_rows(struct name_set *s)
+{
+	static struct slab_row tmp[1024];
+	int n, i;
+
+	s->n = 0;
+	n = slab_rows("/proc/kslabinfo", tmp, 1024);
+	for (i = 0; i < n && s->n < 1024; i++)
+		s->rows[s->n++] = tmp[i];
+	n = slab_rows("/proc/slabinfo", tmp, 1024);
+	for (i = 0; i < n && s->n < 1024; i++)
+		if (!strncmp(tmp[i].name, "kslab-", 6))
+			s->rows[s->n++] = tmp[i];
+}
+
+static const char *new_row(const struct name_set *before, const struct name_set *after)
+{
+	int i, j;
+
+	for (i = 0; i < after->n; i++) {
+		for (j = 0; j < before->n; j++)
+			if (!strcmp(after->rows[i].name, before->rows[j].name))
+				break;
+		if (j == before->n)
+			return after->rows[i].name;
+	}
+	return NULL;
+}
+
+static uint8_t *map_arena(void)
+{
+	uint8_t *a = mmap(NULL, ARENA_RW + page_size, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (a == MAP_FAILED)
+		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	mprotect(a + ARENA_RW, page_size, PROT_NONE);
+	return a;
+}
+
+int main(int argc, char **argv)
+{
+	static struct name_set before, after;
+	static struct tctx ctx[MAX_WORKERS + 1];
+	pthread_t th[MAX_WORKERS + 1];
+	unsigned long verified = 0, rents = 0, returns = 0;
+	struct kslab_stats st;
+	const char *leftover;
+	unsigned int i, nw;
+	bool missing;
+	double t0;
+	long ret;
+
+	stress_parse(argc, argv, &opt,
+		     "Fuzz /dev/kslab with --threads workers for --count ioctls or --seconds,\n"
+		     "whichever ends first; --seed replays a run.");
+	ksft_print_header();
+	ksft_print_msg("fuzz_stress --seed %llu --count %llu --seconds %g --threads %u\n",
+		       (unsigned long long)opt.seed, (unsigned long long)opt.count,
+		       opt.seconds, opt.threads);
+	main_pid = getpid();
+	page_size = sysconf(_SC_PAGESIZE);
+	model_fd = dev_open_checked(&ver, &missing);
+	if (model_fd < 0)
+		ksft_exit_fail_msg("cannot open the device\n");
+	if (missing) {
+		ksft_set_plan(1);
+		ksft_test_result_skip("fuzz: the module does not implement the object commands yet\n");
+		ksft_finished();
+	}
+	ksft_set_plan(C_NR + 1);
+	nw = opt.threads ? opt.threads : 1;
+	if (nw > MAX_WORKERS)
+		nw = MAX_WORKERS;
+	kslab_rows(&before);
+
+	page_none = mmap(NULL, page_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	page_ro = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page_none == MAP_FAILED || page_ro == MAP_FAILED)
+		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	memset(page_ro, 0x21, page_size);
+	mprotect(page_ro, page_size, PROT_READ);
+
+	/* the foreign session and its objects */
+	foreign_fd = kslab_open(NULL);
+	if (foreign_fd < 0)
+		ksft_exit_fail_msg("open: %s\n", strerror(-foreign_fd));
+	{
+		char name[40];
+
+		snprintf(name, sizeof(name), "fzf%d", main_pid);
+		ret = dev_create(foreign_fd, dev_pick_backend(&ver, 0), 0, 128, 0, name,
+				 &foreign_cache);
+		if (ret)
+			ksft_exit_fail_msg("CACHE_CREATE on the foreign session: %s\n",
+					   strerror(-ret));
+		ret = dev_rent(foreign_fd, foreign_cache, foreign_h, NFOREIGN);
+		if (ret != NFOREIGN)
+			ksft_exit_fail_msg("RENT on the foreign session: %ld\n", ret);
+	}
+	for (i = 0; i < NCHAOS_SLOTS; i++) {
+		int fd = kslab_open(NULL);
+
+		if (fd < 0 || dup2(fd, CHAOS_SLOT0 + i) < 0)
+			ksft_exit_fail_msg("chaos session: %s\n", strerror(errno));
+		close(fd);
+	}
+	for (i = 0; i < NMODEL_SLOTS; i++)
+		dup2(model_fd, MODEL_SLOT0 + i);
+
+	t0 = now_s();
+	deadline = t0 + opt.seconds;
+	for (i = 0; i <= nw; i++) {
+		ctx[i].id = i;
+		rng_seed(&ctx[i].r, opt.seed, i + 1);
+		ctx[i].arena = map_arena();
+	}
+	for (i = 0; i < nw; i++)
+		if (pthread_create(&th[i], NULL, worker, &ctx[i]))
+			ksft_exit_fail_msg("pthread_create\n");
+	if (pthread_create(&th[nw], NULL, disruptor, &ctx[nw]))
+		ksft_exit_fail_msg("pthread_create\n");
+	for (i = 0; i < nw; i++)
+		pthread_join(th[i], NULL);
+	atomic_store(&stop, 1);
+	pthread_join(th[nw], NULL);
+	for (i = 0; i < nw; i++) {
+		verified += ctx[i].verified;
+		rents += ctx[i].rents;
+		returns += ctx[i].returns;
+	}
+
+	/* the foreign session lost nothing to all those attempts */
+	ret = dev_stats(foreign_fd, foreign_cache, &st);
+	if (ret || st.active_objects != NFOREIGN)
+		stress_fail(C_ISOLATION, "foreign cache: STATS %ld, active %llu, want %d",
+			    ret, ret ? 0ULL : (unsigned long long)st.active_objects, NFOREIGN);
+	ret = dev_return(foreign_fd, foreign_cache, foreign_h, NFOREIGN);
+	if (ret != NFOREIGN)
+		stress_fail(C_ISOLATION, "RETURN of the foreign session's own objects: %ld", ret);
+	close(foreign_fd);
+	for (i = 0; i < NCHAOS_SLOTS; i++)
+		close(CHAOS_SLOT0 + i);
+	for (i = 0; i < NMODEL_SLOTS; i++)
+		close(MODEL_SLOT0 + i);
+	close(model_fd);
+	kslab_rows(&after);
+	leftover = new_row(&before, &after);
+	if (leftover)
+		stress_fail(C_GONE, "cache %s is still listed after every session closed", leftover);
+
+	ksft_test_result(atomic_load(&total_ioctls) > 0,
+			 "fuzz: %lu ioctls sent by %u threads in %.1f s\n",
+			 atomic_load(&total_ioctls), nw, now_s() - t0);
+	ksft_test_result(!stress_failures(C_ERRNO), "fuzz: every answer is success or the documented errno\n");
+	ksft_test_result(!stress_failures(C_MODEL) && rents == returns,
+			 "fuzz: every rent returned exactly once (%lu rented, %lu returned)\n",
+			 rents, returns);
+	ksft_test_result(!stress_failures(C_DATA) && verified,
+			 "fuzz: contents intact (%lu reads verified)\n", verified);
+	ksft_test_result(!stress_failures(C_LEAK), "fuzz: no kernel-pointer-like value copied out\n");
+	ksft_test_result(!stress_failures(C_UNINIT), "fuzz: unwritten bytes and reserved fields read as zero\n");
+	ksft_test_result(!stress_failures(C_ISOLATION), "fuzz: sessions isolated (foreign ids and handles refused)\n");
+	ksft_test_result(!stress_failures(C_CHILD),
+			 "fuzz: %lu forked children (%lu killed) fine, %lu fd closes/dup2s\n",
+			 atomic_load(&total_forks), atomic_load(&total_kills),
+			 atomic_load(&total_closes));
+	ksft_test_result(!stress_failures(C_GONE), "fuzz: no cache outlives its session\n");
+	ksft_test_result(!stress_failures(C_STATS), "fuzz: STATS agrees with the model\n");
+	figures("fuzz", "seed=%llu ioctls=%lu threads=%u seconds=%.1f rented=%lu verified=%lu forks=%lu kills=%lu",
+		(unsigned long long)opt.seed, atomic_load(&total_ioctls), nw, now_s() - t0,
+		rents, verified, atomic_load(&total_forks), atomic_load(&total_kills));
+	ksft_finished();
+}
