@@ -25,6 +25,8 @@
  * when the kernel exports lib/objpool.c (kmod/Kbuild decides).
  */
 static const struct kslab_backend_ops *const kslab_backends[KSLAB_BACKEND_NR] = {
+	[KSLAB_BACKEND_KSLAB] = &kslab_backend_kslab_ops,
+	[KSLAB_BACKEND_LOCKED] = &kslab_backend_locked_ops,
 	[KSLAB_BACKEND_KMEM_CACHE] = &kslab_backend_kmem_cache_ops,
 	[KSLAB_BACKEND_KMALLOC] = &kslab_backend_kmalloc_ops,
 	[KSLAB_BACKEND_MEMPOOL] = &kslab_backend_mempool_ops,
