@@ -272,6 +272,7 @@ static void (*const bench_loops[KSLAB_BENCH_NR])(struct bench_thread *t) = {
 	[KSLAB_BENCH_BURN] = bench_burn,
 	[KSLAB_BENCH_HOLD] = bench_hold,
 	[KSLAB_BENCH_BULK] = bench_bulk,
+	[KSLAB_BENCH_EMPTY] = bench_burn,
 };
 
 /* Copy: copy_from_user() of object_size bytes, in the caller's context. */
@@ -508,6 +509,31 @@ static struct bench_run *bench_alloc(const struct kslab_bench *a,
 
 /* ================== Pool ================== */
 
+/* The empty pool: one buffer handed out again and again, nothing kept. */
+static void *bench_empty_rent(struct kslab_pool *pool, gfp_t gfp)
+{
+	return pool->priv;
+}
+
+static void bench_empty_ret(struct kslab_pool *pool, void *obj)
+{
+}
+
+static const struct kslab_backend_ops bench_empty_ops = {
+	.name = "empty",
+	.rent = bench_empty_rent,
+	.ret = bench_empty_ret,
+};
+
+/* Set up the empty pool: one zeroed buffer of the object size. */
+static int bench_empty_create(struct bench_run *run)
+{
+	run->pool.ops = &bench_empty_ops;
+	run->pool.object_size = run->args.object_size;
+	run->pool.priv = kzalloc(run->args.object_size, GFP_KERNEL);
+	return run->pool.priv ? 0 : -ENOMEM;
+}
+
 static int bench_pool_create(struct bench_run *run)
 {
 	struct kslab_pool_args pa = {
@@ -520,6 +546,8 @@ static int bench_pool_create(struct bench_run *run)
 	unsigned int tries = 0;
 	int ret;
 
+	if (run->args.pattern == KSLAB_BENCH_EMPTY)
+		return bench_empty_create(run);
 	/* pool names are unique module-wide; a user cache may hold ours */
 	do {
 		snprintf(run->name, sizeof(run->name), "bench.%u",
@@ -542,6 +570,10 @@ static void bench_pool_finish(struct bench_run *run)
 {
 	struct kslab_bench *a = &run->args;
 
+	if (run->pool.ops == &bench_empty_ops) {
+		kfree(run->pool.priv);
+		return;
+	}
 	bench_pool_stats(run);
 	a->objects_per_slab = run->stats.objects_per_slab;
 	a->pages = run->stats.pages;

@@ -381,6 +381,10 @@ struct kslab_obj_io {
  * @KSLAB_BENCH_COPY: no allocator: copy_from_user() of
  *	&kslab_bench.object_size bytes from &kslab_bench.user_buf, in the
  *	caller's context (the copy component of a round trip).
+ * @KSLAB_BENCH_EMPTY: burn-after-reading against an empty pool whose rent
+ *	hands out one buffer and whose return does nothing: the cost of the
+ *	loop itself, indirect calls included (&kslab_bench.backend is
+ *	ignored but must be valid).
  * @KSLAB_BENCH_NR: number of patterns.
  */
 enum kslab_bench_pattern {
@@ -389,6 +393,7 @@ enum kslab_bench_pattern {
 	KSLAB_BENCH_CROSS,
 	KSLAB_BENCH_BULK,
 	KSLAB_BENCH_COPY,
+	KSLAB_BENCH_EMPTY,
 	KSLAB_BENCH_NR,
 };
 
