@@ -12,10 +12,9 @@ endif
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(shell . scripts/lib.sh; r=$$(stock_release 6.12); [ -n "$$r" ] && echo /lib/modules/$$r/build))
 
-# The kernel source tree: kselftest_harness.h, checkpatch.pl, kunit.py.
+# The kernel source tree (kselftest_harness.h for the tests), extracted
+# from Debian's linux-source-6.12 on first use; only userspace needs it.
 KSRC ?= $(shell . scripts/lib.sh; source_tree 2>/dev/null)
-
-export KSRC
 
 .PHONY: all modules userspace deps check bench clean help
 
@@ -26,7 +25,7 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 userspace:
-	$(MAKE) -C userspace
+	$(MAKE) -C userspace KSRC="$(KSRC)"
 
 deps:
 	scripts/deps.sh
@@ -39,7 +38,7 @@ bench:
 
 clean:
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	$(MAKE) -C userspace clean
+	test ! -d userspace || $(MAKE) -C userspace clean KSRC=
 
 help:
 	@echo "make          build kmod/kslab.ko, the KUnit module and userspace (KDIR=...)"

@@ -98,7 +98,18 @@ if make -C "$src/userspace" KSRC="$KSRC" >"$logs/userspace.log" 2>&1; then
 else
 	tail -n 30 "$logs/userspace.log"
 	fail "userspace build (log: $logs/userspace.log)"
-	finish
+	# --- DKMS: add, build and install against the stock header packages ---
+if [ -n "$dkms_releases" ]; then
+	# shellcheck disable=SC2086
+	if "$here/dkms-test.sh" $dkms_releases >"$logs/dkms.log" 2>&1; then
+		pass "dkms build and install for$dkms_releases"
+	else
+		tail -n 30 "$logs/dkms.log"
+		fail "dkms build and install (log: $logs/dkms.log)"
+	fi
+fi
+
+finish
 fi
 tests=$(ls "$src"/userspace/tests/*_test)
 stress=$(ls "$src"/userspace/stress/*_stress 2>/dev/null)
@@ -172,6 +183,7 @@ case " $guests " in
 *" stock "*) stock_series=${KERNELS:-6.12} ;;
 *) stock_series= ;;
 esac
+dkms_releases=
 for series in $stock_series; do
 	rel=$(stock_release "$series")
 	if [ -z "$rel" ]; then
@@ -186,6 +198,7 @@ for series in $stock_series; do
 			fail "sparse against $rel (log: $out/$rel/build.log)"
 		fi
 		run_guest "stock-$rel" "/boot/vmlinuz-$rel" "$out/$rel"
+		dkms_releases="$dkms_releases $rel"
 	else
 		tail -n 30 "$out/$rel/build.log"
 		fail "module build against $rel (log: $out/$rel/build.log)"

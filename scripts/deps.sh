@@ -12,7 +12,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 BASE_PKGS="qemu-system-x86 busybox-static cpio xz-utils ccache bc flex bison
 	libelf-dev libssl-dev dwarves python3 make gcc perl kmod procps
-	gnuplot-nox sparse rsync"
+	gnuplot-nox sparse rsync dkms"
 
 missing() {
 	for p in "$@"; do
