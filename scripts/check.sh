@@ -98,18 +98,7 @@ if make -C "$src/userspace" KSRC="$KSRC" >"$logs/userspace.log" 2>&1; then
 else
 	tail -n 30 "$logs/userspace.log"
 	fail "userspace build (log: $logs/userspace.log)"
-	# --- DKMS: add, build and install against the stock header packages ---
-if [ -n "$dkms_releases" ]; then
-	# shellcheck disable=SC2086
-	if "$here/dkms-test.sh" $dkms_releases >"$logs/dkms.log" 2>&1; then
-		pass "dkms build and install for$dkms_releases"
-	else
-		tail -n 30 "$logs/dkms.log"
-		fail "dkms build and install (log: $logs/dkms.log)"
-	fi
-fi
-
-finish
+	finish
 fi
 tests=$(ls "$src"/userspace/tests/*_test)
 stress=$(ls "$src"/userspace/stress/*_stress 2>/dev/null)
@@ -204,5 +193,16 @@ for series in $stock_series; do
 		fail "module build against $rel (log: $out/$rel/build.log)"
 	fi
 done
+
+# --- DKMS: add, build and install against the stock header packages ---
+if [ -n "$dkms_releases" ]; then
+	# shellcheck disable=SC2086
+	if "$here/dkms-test.sh" $dkms_releases >"$logs/dkms.log" 2>&1; then
+		pass "dkms build and install for$dkms_releases"
+	else
+		tail -n 30 "$logs/dkms.log"
+		fail "dkms build and install (log: $logs/dkms.log)"
+	fi
+fi
 
 finish
