@@ -9,6 +9,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 [ -n "$ver" ] || { echo "dkms-test: no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
 
+# dkms keeps global state (/usr/src, /var/lib/dkms): one run at a time.
+exec 8>/tmp/kslab-dkms.lock
+flock 8
+
 cleanup() {
 	dkms remove "kslab/$ver" --all >/dev/null 2>&1 || true
 	rm -rf "/usr/src/kslab-$ver"
