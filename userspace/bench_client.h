@@ -21,6 +21,7 @@
 /* Case kinds; every result row is one of them. */
 enum bench_kind {
 	BK_BURN,	/* in-kernel burn-after-reading, one CPU */
+	BK_EMPTY,	/* in-kernel burn against an empty pool: the loop alone */
 	BK_HOLD,	/* in-kernel hold-N, one CPU */
 	BK_CROSS,	/* in-kernel producer/consumer, one CPU pair */
 	BK_ALL,		/* in-kernel burn on param CPUs at once */

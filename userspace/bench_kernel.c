@@ -16,6 +16,7 @@ static const unsigned int bench_pattern[BK_NR] = {
 	[BK_ALL] = KSLAB_BENCH_BURN,
 	[BK_BULK] = KSLAB_BENCH_BULK,
 	[BK_COPY] = KSLAB_BENCH_COPY,
+	[BK_EMPTY] = KSLAB_BENCH_EMPTY,
 };
 
 struct kernel_ctx {
@@ -28,7 +29,7 @@ static uint64_t bench_cpu_mask(const struct bench_result *r)
 {
 	switch (r->kind) {
 	case BK_COPY:
-		return 0;
+		return 0;		/* the caller's CPU */
 	case BK_CROSS:
 		return 3;		/* producer on CPU 0, consumer on CPU 1 */
 	case BK_ALL:
@@ -49,7 +50,7 @@ static int kernel_once(void *data, uint64_t iters, struct bench_sample *s)
 	const struct bench_result *r = c->r;
 	struct kslab_bench b = {
 		.size = sizeof(b),
-		.backend = r->kind == BK_COPY ? 0 : r->backend,
+		.backend = r->backend == BENCH_NO_BACKEND ? 0 : r->backend,
 		.object_size = r->size,
 		.pattern = bench_pattern[r->kind],
 		.iterations = iters,

@@ -89,7 +89,8 @@ static const char *const pattern_names[] = {
 };
 
 static const unsigned int pattern_kinds[] = {
-	1U << BK_BURN, 1U << BK_HOLD, 1U << BK_CROSS, 1U << BK_ALL,
+	(1U << BK_BURN) | (1U << BK_EMPTY), 1U << BK_HOLD, 1U << BK_CROSS,
+	1U << BK_ALL,
 	1U << BK_BULK,
 	(1U << BK_COPY) | (1U << BK_NOP) | (1U << BK_RT) | (1U << BK_RTW),
 	1U << BK_MEM,
@@ -317,7 +318,8 @@ static int build_suite(struct bench_results *res, const struct bench_opts *o)
 	int ret = add(res, o, BK_NOP, BENCH_NO_BACKEND, 0, 0);
 
 	for (s = 0; !ret && s < o->sizes.n; s++) {
-		ret = add(res, o, BK_COPY, BENCH_NO_BACKEND, o->sizes.v[s], 0);
+		ret = add(res, o, BK_COPY, BENCH_NO_BACKEND, o->sizes.v[s], 0) ?:
+		      add(res, o, BK_EMPTY, BENCH_NO_BACKEND, o->sizes.v[s], 0);
 		for (b = 0; !ret && b < KSLAB_BACKEND_NR; b++)
 			if (o->backends & (1ULL << b))
 				ret = add(res, o, BK_BURN, b, o->sizes.v[s], 0) ?:
@@ -394,7 +396,7 @@ static void print_header(FILE *f, const struct bench_opts *o,
 		zero < 0 ? "?" : zero ? "1" : "0", o->unit,
 		strcmp(o->unit, "instr") ? "" :
 		" (QEMU -icount shift=0: 1 ns of guest time = 1 instruction)");
-	fprintf(f, "statistics: warm-up, then %u repetitions of ~%u ms each; Error = half-width of the 99.9%% confidence interval; Ratio = mean / kmem_cache mean of the same case\n",
+	fprintf(f, "statistics: warm-up, then %u repetitions of ~%u ms each; Error = half-width of the 99.9%% confidence interval; Ratio = median / kmem_cache median of the same case\n",
 		o->reps, o->target_ms);
 }
 
