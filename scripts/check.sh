@@ -102,6 +102,8 @@ else
 fi
 tests=$(ls "$src"/userspace/tests/*_test)
 stress=$(ls "$src"/userspace/stress/*_stress 2>/dev/null)
+# Smoke of the benchmark client, run as a kselftest (issue 5; never timing).
+bench_smoke="$src/userspace/kslab-bench $here/guest/kslab-bench_test"
 
 # numa_args: two NUMA nodes, each with half the CPUs and half the memory,
 # so that the allocator's per-node paths run (the debug guest uses them).
@@ -122,7 +124,7 @@ run_guest() {
 	log="$logs/$label.log"
 	files=
 	for f in "$moddir"/kmod/kslab.ko "$moddir"/kunit/kslab_kunit.ko $tests \
-		$stress "$here/guest/stress.sh"; do
+		$stress "$here/guest/stress.sh" $bench_smoke; do
 		[ -f "$f" ] && files="$files --file $f"
 	done
 	echo "check: booting $label ($kernel)"
