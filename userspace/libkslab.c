@@ -2,11 +2,16 @@
 /* libkslab: see libkslab.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "libkslab.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* ================== Session ================== */
 
 int kslab_open(const char *path)
 {
@@ -33,16 +38,202 @@ int kslab_version(int fd, struct kslab_version *ver)
 	return kslab_ioctl(fd, KSLAB_IOC_VERSION, ver);
 }
 
-const char *kslab_backend_name(unsigned int backend)
+int kslab_nop(int fd)
 {
-	static const char *const names[KSLAB_BACKEND_NR] = {
-		[KSLAB_BACKEND_KSLAB] = "kslab",
-		[KSLAB_BACKEND_LOCKED] = "kslab-locked",
-		[KSLAB_BACKEND_KMEM_CACHE] = "kmem_cache",
-		[KSLAB_BACKEND_KMALLOC] = "kmalloc",
-		[KSLAB_BACKEND_MEMPOOL] = "mempool",
-		[KSLAB_BACKEND_OBJPOOL] = "objpool",
+	return kslab_ioctl(fd, KSLAB_IOC_NOP, NULL);
+}
+
+/* ================== Caches ================== */
+
+int kslab_cache_create_args(int fd, struct kslab_cache_create *req)
+{
+	int ret;
+
+	req->size = sizeof(*req);
+	ret = kslab_ioctl(fd, KSLAB_IOC_CACHE_CREATE, req);
+	return ret < 0 ? ret : (int)req->cache_id;
+}
+
+int kslab_cache_create(int fd, unsigned int backend, const char *name,
+		       unsigned int object_size, unsigned int flags)
+{
+	struct kslab_cache_create req = {
+		.backend = backend,
+		.object_size = object_size,
+		.flags = flags,
+		.name = (uintptr_t)name,
 	};
 
-	return backend < KSLAB_BACKEND_NR ? names[backend] : "?";
+	return kslab_cache_create_args(fd, &req);
+}
+
+int kslab_cache_destroy(int fd, unsigned int cache_id)
+{
+	struct kslab_cache_destroy req = {
+		.size = sizeof(req),
+		.cache_id = cache_id,
+	};
+
+	return kslab_ioctl(fd, KSLAB_IOC_CACHE_DESTROY, &req);
+}
+
+int kslab_cache_tune(int fd, unsigned int cache_id,
+		     unsigned int magazine_size)
+{
+	struct kslab_cache_tune req = {
+		.size = sizeof(req),
+		.cache_id = cache_id,
+		.magazine_size = magazine_size,
+	};
+
+	return kslab_ioctl(fd, KSLAB_IOC_CACHE_TUNE, &req);
+}
+
+int kslab_stats(int fd, unsigned int cache_id, struct kslab_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	stats->size = sizeof(*stats);
+	stats->cache_id = cache_id;
+	return kslab_ioctl(fd, KSLAB_IOC_STATS, stats);
+}
+
+/* ================== Objects ================== */
+
+static int kslab_batch(int fd, unsigned long cmd, unsigned int cache_id,
+		       const uint64_t *handles, unsigned int count)
+{
+	struct kslab_batch req = {
+		.size = sizeof(req),
+		.cache_id = cache_id,
+		.count = count,
+		.handles = (uintptr_t)handles,
+	};
+
+	return kslab_ioctl(fd, cmd, &req);
+}
+
+int kslab_rent(int fd, unsigned int cache_id, uint64_t *handles,
+	       unsigned int count)
+{
+	return kslab_batch(fd, KSLAB_IOC_RENT, cache_id, handles, count);
+}
+
+int kslab_return(int fd, unsigned int cache_id, const uint64_t *handles,
+		 unsigned int count)
+{
+	return kslab_batch(fd, KSLAB_IOC_RETURN, cache_id, handles, count);
+}
+
+static int kslab_obj_io(int fd, unsigned long cmd, unsigned int cache_id,
+			uint64_t handle, unsigned int offset, const void *buf,
+			unsigned int len)
+{
+	struct kslab_obj_io req = {
+		.size = sizeof(req),
+		.cache_id = cache_id,
+		.handle = handle,
+		.offset = offset,
+		.length = len,
+		.buf = (uintptr_t)buf,
+	};
+
+	return kslab_ioctl(fd, cmd, &req);
+}
+
+int kslab_obj_write(int fd, unsigned int cache_id, uint64_t handle,
+		    unsigned int offset, const void *buf, unsigned int len)
+{
+	return kslab_obj_io(fd, KSLAB_IOC_OBJ_WRITE, cache_id, handle, offset,
+			    buf, len);
+}
+
+int kslab_obj_read(int fd, unsigned int cache_id, uint64_t handle,
+		   unsigned int offset, void *buf, unsigned int len)
+{
+	return kslab_obj_io(fd, KSLAB_IOC_OBJ_READ, cache_id, handle, offset,
+			    buf, len);
+}
+
+/* ================== Names ================== */
+
+static const char *const kslab_backend_names[KSLAB_BACKEND_NR] = {
+	[KSLAB_BACKEND_KSLAB] = "kslab",
+	[KSLAB_BACKEND_LOCKED] = "kslab-locked",
+	[KSLAB_BACKEND_KMEM_CACHE] = "kmem_cache",
+	[KSLAB_BACKEND_KMALLOC] = "kmalloc",
+	[KSLAB_BACKEND_MEMPOOL] = "mempool",
+	[KSLAB_BACKEND_OBJPOOL] = "objpool",
+};
+
+const char *kslab_backend_name(unsigned int backend)
+{
+	return backend < KSLAB_BACKEND_NR ? kslab_backend_names[backend] : "?";
+}
+
+int kslab_backend_lookup(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < KSLAB_BACKEND_NR; i++)
+		if (!strcmp(name, kslab_backend_names[i]))
+			return i;
+	return -EINVAL;
+}
+
+const char *kslab_stat_name(unsigned int stat)
+{
+	static const char *const names[] = KSLAB_STAT_NAMES;
+
+	return stat < ARRAY_SIZE(names) && names[stat] ? names[stat] : "?";
+}
+
+/* ================== slabinfo ================== */
+
+/* One data row of slabinfo 2.1; 0 or -EPROTO. */
+static int kslab_slabinfo_row(const char *line, struct kslab_slabinfo *r)
+{
+	int n = sscanf(line, "%63s %lu %lu %lu %lu %lu : tunables %lu %lu %lu"
+		       " : slabdata %lu %lu %lu", r->name, &r->active_objs,
+		       &r->num_objs, &r->objsize, &r->objperslab,
+		       &r->pagesperslab, &r->limit, &r->batchcount,
+		       &r->sharedfactor, &r->active_slabs, &r->num_slabs,
+		       &r->sharedavail);
+
+	return n == 12 ? 0 : -EPROTO;
+}
+
+static int kslab_slabinfo_scan(FILE *f, const char *name,
+			       struct kslab_slabinfo *row)
+{
+	struct kslab_slabinfo r;
+	char line[512];
+	int ret = -ENOENT;
+
+	if (!fgets(line, sizeof(line), f) ||
+	    strncmp(line, "slabinfo - version: 2.1", 23))
+		return -EPROTO;
+	if (!fgets(line, sizeof(line), f) || strncmp(line, "# name ", 7))
+		return -EPROTO;
+	while (fgets(line, sizeof(line), f)) {
+		if (kslab_slabinfo_row(line, &r))
+			return -EPROTO;
+		if (ret == -ENOENT && !strcmp(r.name, name)) {
+			*row = r;
+			ret = 0;
+		}
+	}
+	return ferror(f) ? -EIO : ret;
+}
+
+int kslab_slabinfo_find(const char *path, const char *name,
+			struct kslab_slabinfo *row)
+{
+	FILE *f = fopen(path, "re");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = kslab_slabinfo_scan(f, name, row);
+	fclose(f);
+	return ret;
 }

@@ -2,9 +2,12 @@
 /*
  * libkslab: a small C library over the /dev/kslab ABI (include/uapi/kslab.h).
  *
- * Every call returns 0 (or a count) on success and a negative errno on
- * failure, never -1 with errno: the caller can pass the value straight to
- * strerror(-ret). The library holds no state besides the file descriptor.
+ * Every call returns 0 (or a count, or an id) on success and a negative
+ * errno on failure, never -1 with errno: the caller can pass the value
+ * straight to strerror(-ret). The library holds no state besides the file
+ * descriptor, and every call is safe from many threads on one descriptor.
+ * See Documentation/userspace-api.rst for what each command does and the
+ * errors it gives.
  */
 #ifndef _LIBKSLAB_H
 #define _LIBKSLAB_H
@@ -14,6 +17,8 @@
 #include "../include/uapi/kslab.h"
 
 #define KSLAB_DEVICE_PATH	"/dev/" KSLAB_DEVICE_NAME
+
+/* ================== Session ================== */
 
 /**
  * kslab_open() - open /dev/kslab (a new session).
@@ -52,11 +57,201 @@ int kslab_ioctl(int fd, unsigned long cmd, void *arg);
 int kslab_version(int fd, struct kslab_version *ver);
 
 /**
+ * kslab_nop() - the NOP command: an ioctl that does nothing.
+ * @fd: session descriptor.
+ *
+ * Return: 0 or a negative errno.
+ */
+int kslab_nop(int fd);
+
+/* ================== Caches ================== */
+
+/**
+ * kslab_cache_create() - create a cache with default alignment, magazine
+ *	size and capacity.
+ * @fd: session descriptor.
+ * @backend: &enum kslab_backend.
+ * @name: 1..KSLAB_NAME_MAX - 1 characters of [A-Za-z0-9._-], unique among
+ *	all live caches.
+ * @object_size: bytes per object, KSLAB_OBJECT_SIZE_MIN..MAX.
+ * @flags: KSLAB_CACHE_* flags.
+ *
+ * Return: the cache id (> 0) or a negative errno: -EINVAL (a bad
+ * argument), -EOPNOTSUPP (backend unknown or not in this kernel, or
+ * unable to honour the flags), -EEXIST (name in use), -ENOSPC (session
+ * limit), -ENOMEM.
+ */
+int kslab_cache_create(int fd, unsigned int backend, const char *name,
+		       unsigned int object_size, unsigned int flags);
+
+/**
+ * kslab_cache_create_args() - create a cache with every field of the ABI.
+ * @fd: session descriptor.
+ * @req: the request; @req->size is set here, @req->cache_id is filled in.
+ *
+ * Return: the cache id (> 0) or a negative errno, as kslab_cache_create().
+ */
+int kslab_cache_create_args(int fd, struct kslab_cache_create *req);
+
+/**
+ * kslab_cache_destroy() - destroy a cache that has no object rented.
+ * @fd: session descriptor.
+ * @cache_id: the cache.
+ *
+ * Return: 0, -ENOENT (no such cache in this session) or -EBUSY.
+ */
+int kslab_cache_destroy(int fd, unsigned int cache_id);
+
+/**
+ * kslab_cache_tune() - set the magazine size of a cache.
+ * @fd: session descriptor.
+ * @cache_id: the cache.
+ * @magazine_size: objects per magazine, nonzero.
+ *
+ * Return: 0, -ENOENT, -EINVAL or -EOPNOTSUPP (no magazines).
+ */
+int kslab_cache_tune(int fd, unsigned int cache_id,
+		     unsigned int magazine_size);
+
+/**
+ * kslab_stats() - the counters and figures of a cache.
+ * @fd: session descriptor.
+ * @cache_id: the cache.
+ * @stats: filled in.
+ *
+ * Return: 0 or a negative errno (-ENOENT for no such cache).
+ */
+int kslab_stats(int fd, unsigned int cache_id, struct kslab_stats *stats);
+
+/* ================== Objects ================== */
+
+/**
+ * kslab_rent() - rent up to @count objects.
+ * @fd: session descriptor.
+ * @cache_id: the cache.
+ * @handles: where their handles go.
+ * @count: 1..KSLAB_BATCH_MAX.
+ *
+ * Return: objects rented (1..@count; fewer when the backend ran out) or a
+ * negative errno when none was: -ENOSPC (session limit), -ENOMEM, ...
+ */
+int kslab_rent(int fd, unsigned int cache_id, uint64_t *handles,
+	       unsigned int count);
+
+/**
+ * kslab_return() - return objects, in order, stopping at a bad handle.
+ * @fd: session descriptor.
+ * @cache_id: the cache they were rented from.
+ * @handles: their handles.
+ * @count: 1..KSLAB_BATCH_MAX.
+ *
+ * Return: objects returned, or a negative errno when none was (-ENOENT:
+ * the first handle is stale, foreign or of another cache).
+ */
+int kslab_return(int fd, unsigned int cache_id, const uint64_t *handles,
+		 unsigned int count);
+
+/**
+ * kslab_obj_write() - copy bytes into a rented object.
+ * @fd: session descriptor.
+ * @cache_id: its cache.
+ * @handle: the object.
+ * @offset: first byte of the object.
+ * @buf: the bytes.
+ * @len: how many, at least 1; @offset + @len at most the object size.
+ *
+ * Return: 0 or a negative errno.
+ */
+int kslab_obj_write(int fd, unsigned int cache_id, uint64_t handle,
+		    unsigned int offset, const void *buf, unsigned int len);
+
+/**
+ * kslab_obj_read() - copy bytes out of a rented object; bytes not written
+ *	since it was rented read as zero.
+ * @fd: session descriptor.
+ * @cache_id: its cache.
+ * @handle: the object.
+ * @offset: first byte of the object.
+ * @buf: where to put them.
+ * @len: how many, as kslab_obj_write().
+ *
+ * Return: 0 or a negative errno.
+ */
+int kslab_obj_read(int fd, unsigned int cache_id, uint64_t handle,
+		   unsigned int offset, void *buf, unsigned int len);
+
+/* ================== Names ================== */
+
+/**
  * kslab_backend_name() - printable name of a backend.
  * @backend: &enum kslab_backend value.
  *
  * Return: a static string, "?" for an unknown backend.
  */
 const char *kslab_backend_name(unsigned int backend);
+
+/**
+ * kslab_backend_lookup() - the backend of a printable name.
+ * @name: as kslab_backend_name() prints it.
+ *
+ * Return: the &enum kslab_backend value, or -EINVAL.
+ */
+int kslab_backend_lookup(const char *name);
+
+/**
+ * kslab_stat_name() - printable name of a counter.
+ * @stat: &enum kslab_stat value.
+ *
+ * Return: a static string, "?" for an unknown counter.
+ */
+const char *kslab_stat_name(unsigned int stat);
+
+/* ================== slabinfo ================== */
+
+/**
+ * struct kslab_slabinfo - one row of /proc/slabinfo (version 2.1), or of
+ *	/proc/kslabinfo, which has the same format.
+ * @name: cache name.
+ * @active_objs: objects in use.
+ * @num_objs: objects in slabs.
+ * @objsize: bytes per object.
+ * @objperslab: objects per slab.
+ * @pagesperslab: pages per slab.
+ * @limit: tunables: limit (kslab: magazine size).
+ * @batchcount: tunables: batch count (kslab: refill batch).
+ * @sharedfactor: tunables: shared factor.
+ * @active_slabs: slabs in use.
+ * @num_slabs: slabs.
+ * @sharedavail: shared available.
+ */
+struct kslab_slabinfo {
+	char name[64];
+	unsigned long active_objs;
+	unsigned long num_objs;
+	unsigned long objsize;
+	unsigned long objperslab;
+	unsigned long pagesperslab;
+	unsigned long limit;
+	unsigned long batchcount;
+	unsigned long sharedfactor;
+	unsigned long active_slabs;
+	unsigned long num_slabs;
+	unsigned long sharedavail;
+};
+
+/**
+ * kslab_slabinfo_find() - read a slabinfo 2.1 file and find one row.
+ * @path: "/proc/slabinfo", "/proc/kslabinfo" or a copy of either.
+ * @name: the cache name (first column).
+ * @row: filled in when found.
+ *
+ * The whole file is checked: the version line, the "# name" header and
+ * every row must have the slabinfo 2.1 columns.
+ *
+ * Return: 0; -ENOENT when no row has @name; -EPROTO when the file is not
+ * slabinfo 2.1; another negative errno when it cannot be read.
+ */
+int kslab_slabinfo_find(const char *path, const char *name,
+			struct kslab_slabinfo *row);
 
 #endif /* _LIBKSLAB_H */
