@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kselftest: the ioctl ABI itself, for every command: bad argument
+ * pointers, the size field of extensible structs, reserved fields, the
+ * size encoded in the command number, NOP and the VERSION bitmap.
+ */
+#include "kselftest_harness.h"
+
+#include "kslab_test.h"
+
+struct command {
+	const char *name;
+	unsigned long cmd;
+	unsigned int size;	/* 0: not extensible */
+};
+
+static const struct command commands[] = {
+	{ "VERSION", KSLAB_IOC_VERSION, 0 },
+	{ "CACHE_CREATE", KSLAB_IOC_CACHE_CREATE, KSLAB_CACHE_CREATE_SIZE_VER0 },
+	{ "CACHE_DESTROY", KSLAB_IOC_CACHE_DESTROY, KSLAB_CACHE_DESTROY_SIZE_VER0 },
+	{ "CACHE_TUNE", KSLAB_IOC_CACHE_TUNE, KSLAB_CACHE_TUNE_SIZE_VER0 },
+	{ "RENT", KSLAB_IOC_RENT, KSLAB_BATCH_SIZE_VER0 },
+	{ "RETURN", KSLAB_IOC_RETURN, KSLAB_BATCH_SIZE_VER0 },
+	{ "OBJ_WRITE", KSLAB_IOC_OBJ_WRITE, KSLAB_OBJ_IO_SIZE_VER0 },
+	{ "OBJ_READ", KSLAB_IOC_OBJ_READ, KSLAB_OBJ_IO_SIZE_VER0 },
+	{ "STATS", KSLAB_IOC_STATS, KSLAB_STATS_SIZE_VER0 },
+	{ "BENCH", KSLAB_IOC_BENCH, KSLAB_BENCH_SIZE_VER0 },
+};
+
+#define NR_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+FIXTURE(abi) {
+	int fd;
+	int id;
+	char name[KSLAB_NAME_MAX];
+};
+
+FIXTURE_SETUP(abi)
+{
+	self->fd = kslab_open(NULL);
+	ASSERT_LE(0, self->fd);
+	self->id = kslab_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
+				      test_name(self->name, sizeof(self->name),
+						"abi"), 64, 0);
+	ASSERT_LT(0, self->id);
+}
+
+FIXTURE_TEARDOWN(abi)
+{
+	kslab_close(self->fd);
+}
+
+TEST_F(abi, version_lists_every_command)
+{
+	struct kslab_version ver;
+	unsigned int nr;
+
+	ASSERT_EQ(0, kslab_version(self->fd, &ver));
+	for (nr = 0; nr < KSLAB_CMD_NR; nr++)
+		EXPECT_TRUE(ver.commands >> nr & 1) TH_LOG("command %u", nr);
+}
+
+TEST_F(abi, nop)
+{
+	EXPECT_EQ(0, kslab_nop(self->fd));
+	EXPECT_EQ(0, kslab_ioctl(self->fd, KSLAB_IOC_NOP, KERNEL_PTR));
+}
+
+/* Every command with a struct: -EFAULT for an argument it cannot read. */
+TEST_F(abi, bad_argument_pointer)
+{
+	void *bad[] = { NULL, KERNEL_PTR, prot_none_page(), UNMAPPED_PTR };
+	unsigned int i, j;
+
+	for (i = 0; i < NR_COMMANDS; i++) {
+		for (j = 0; j < sizeof(bad) / sizeof(bad[0]); j++) {
+			const char *name = commands[i].name;
+			void *p = bad[j];
+
+			EXPECT_EQ(-EFAULT, kslab_ioctl(self->fd, commands[i].cmd, p))
+				TH_LOG("%s %p", name, p);
+		}
+	}
+}
+
+/* A struct that starts in readable memory and runs into PROT_NONE. */
+TEST_F(abi, argument_crosses_into_prot_none)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *p = guarded_page();
+	unsigned int i;
+
+	ASSERT_NE(NULL, p);
+	for (i = 1; i < NR_COMMANDS; i++) {
+		const char *name = commands[i].name;
+		char *arg = p + page - 8;
+
+		memset(arg, 0, 8);
+		*(__u32 *)arg = commands[i].size;
+		EXPECT_EQ(-EFAULT, kslab_ioctl(self->fd, commands[i].cmd, arg))
+			TH_LOG("%s", name);
+	}
+}
+
+/* size smaller than version 0 of the struct: -EINVAL. */
+TEST_F(abi, size_too_small)
+{
+	__u32 buf[128] = {};
+	unsigned int i;
+
+	for (i = 1; i < NR_COMMANDS; i++) {
+		const char *name = commands[i].name;
+		unsigned int sizes[] = { 0, 4, commands[i].size - 8 };
+		unsigned int j;
+
+		for (j = 0; j < 3; j++) {
+			unsigned int size = sizes[j];
+
+			buf[0] = size;
+			EXPECT_EQ(-EINVAL, kslab_ioctl(self->fd, commands[i].cmd,
+						       buf))
+				TH_LOG("%s size %u", name, size);
+		}
+	}
+}
+
+/* Larger than a page, or nonzero bytes past the known struct: -E2BIG. */
+TEST_F(abi, size_too_big)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned char *buf = calloc(1, 2 * page);
+	unsigned int i;
+
+	ASSERT_NE(NULL, buf);
+	for (i = 1; i < NR_COMMANDS; i++) {
+		const char *name = commands[i].name;
+		unsigned int size = commands[i].size;
+
+		memset(buf, 0, 2 * page);
+		*(__u32 *)buf = page + 8;
+		/* BENCH reads its struct itself, without the page cap. */
+		if (commands[i].cmd != KSLAB_IOC_BENCH)
+			EXPECT_EQ(-E2BIG, kslab_ioctl(self->fd, commands[i].cmd,
+						      buf))
+				TH_LOG("%s", name);
+		*(__u32 *)buf = size + 16;
+		buf[size + 15] = 1;
+		EXPECT_EQ(-E2BIG, kslab_ioctl(self->fd, commands[i].cmd, buf))
+			TH_LOG("%s", name);
+	}
+	free(buf);
+}
+
+/*
+ * A caller built with a larger struct (zero tail) is served, whatever
+ * size its command number encodes.
+ */
+TEST_F(abi, larger_struct_with_zero_tail)
+{
+	struct {
+		struct kslab_stats st;
+		__u64 tail[4];
+	} big = {};
+	unsigned long cmd = _IOC(_IOC_READ | _IOC_WRITE, KSLAB_IOC_MAGIC,
+				 KSLAB_IOC_BASE + KSLAB_CMD_STATS, sizeof(big));
+	uint64_t h;
+
+	ASSERT_EQ(1, kslab_rent(self->fd, self->id, &h, 1));
+	big.st.size = sizeof(big);
+	big.st.cache_id = self->id;
+	ASSERT_EQ(0, kslab_ioctl(self->fd, cmd, &big));
+	EXPECT_EQ(sizeof(big), big.st.size);
+	EXPECT_EQ(1, big.st.active_objects);
+	EXPECT_EQ(0, big.tail[0]);
+	EXPECT_EQ(0, big.tail[3]);
+	/* The size in the number does not matter; the size field does. */
+	cmd = _IOC(_IOC_READ | _IOC_WRITE, KSLAB_IOC_MAGIC,
+		   KSLAB_IOC_BASE + KSLAB_CMD_STATS, 8);
+	EXPECT_EQ(0, kslab_ioctl(self->fd, cmd, &big));
+}
+
+TEST_F(abi, batch_reserved)
+{
+	struct kslab_batch b = {
+		.size = sizeof(b),
+		.cache_id = self->id,
+		.count = 1,
+		.reserved = 1,
+	};
+	uint64_t h = 0;
+
+	b.handles = (uintptr_t)&h;
+	EXPECT_EQ(-EINVAL, kslab_ioctl(self->fd, KSLAB_IOC_RENT, &b));
+	EXPECT_EQ(0, active_objects(self->fd, self->id));
+	EXPECT_EQ(-EINVAL, kslab_ioctl(self->fd, KSLAB_IOC_RETURN, &b));
+	b.reserved = 0;
+	EXPECT_EQ(1, kslab_ioctl(self->fd, KSLAB_IOC_RENT, &b));
+	EXPECT_EQ(1, kslab_ioctl(self->fd, KSLAB_IOC_RETURN, &b));
+}
+
+/* Handles are tokens, not kernel addresses. */
+TEST_F(abi, handles_are_not_addresses)
+{
+	uint64_t h[64];
+	int i;
+
+	ASSERT_EQ(64, kslab_rent(self->fd, self->id, h, 64));
+	for (i = 0; i < 64; i++) {
+		unsigned long long handle = h[i];
+
+		EXPECT_NE(0xffff, handle >> 48) TH_LOG("handle %#llx", handle);
+	}
+	EXPECT_EQ(64, kslab_return(self->fd, self->id, h, 64));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the kselftests of /dev/kslab; included after
+ * kselftest_harness.h. The ABI comes from libkslab.h only.
+ */
+#ifndef _KSLAB_TEST_H
+#define _KSLAB_TEST_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../libkslab.h"
+
+/* An address in the kernel half: access_ok() refuses it. */
+#define KERNEL_PTR	((void *)0xffff888000000000UL)
+/* Below vm.mmap_min_addr: never mapped. */
+#define UNMAPPED_PTR	((void *)0x1000UL)
+#define PARAM_DIR	"/sys/module/kslab/parameters/"
+
+/* Whether the running module has @backend (VERSION's bitmap). */
+static inline int backend_works(int fd, unsigned int backend)
+{
+	struct kslab_version ver;
+
+	return !kslab_version(fd, &ver) && (ver.backends >> backend & 1);
+}
+
+/* A cache name unique to this process and call: "t<pid>-<tag>-<n>". */
+static inline const char *test_name(char *buf, size_t len, const char *tag)
+{
+	static int seq;
+
+	snprintf(buf, len, "t%d-%s-%d", (int)getpid(), tag, seq++);
+	return buf;
+}
+
+/*
+ * Two pages, the second PROT_NONE: the first byte after the first page
+ * faults. Returns the first page, or NULL.
+ */
+static inline void *guarded_page(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED || mprotect(p + page, page, PROT_NONE))
+		return NULL;
+	return p;
+}
+
+/* A page that is mapped PROT_NONE, or NULL. */
+static inline void *prot_none_page(void)
+{
+	void *p = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Read a kslab module parameter; -1 when it cannot be read. */
+static inline long param_read(const char *name)
+{
+	char path[128];
+	long value = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &value) != 1)
+		value = -1;
+	fclose(f);
+	return value;
+}
+
+/* Write a kslab module parameter; 0 or -errno. */
+static inline int param_write(const char *name, long value)
+{
+	char path[128];
+	int ret = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	f = fopen(path, "we");
+	if (!f)
+		return -errno;
+	if (fprintf(f, "%ld\n", value) < 0)
+		ret = -EIO;
+	if (fclose(f))
+		ret = -errno;
+	return ret;
+}
+
+/* Objects the module says @cache_id has rented out, or -1. */
+static inline long active_objects(int fd, unsigned int cache_id)
+{
+	struct kslab_stats st;
+
+	if (kslab_stats(fd, cache_id, &st))
+		return -1;
+	return (long)st.active_objects;
+}
+
+/* The backends every per-backend fixture runs over. */
+#define BACKEND_VARIANTS(fixture)					\
+	FIXTURE_VARIANT_ADD(fixture, kslab) {				\
+		.backend = KSLAB_BACKEND_KSLAB,				\
+	};								\
+	FIXTURE_VARIANT_ADD(fixture, kslab_locked) {			\
+		.backend = KSLAB_BACKEND_LOCKED,			\
+	};								\
+	FIXTURE_VARIANT_ADD(fixture, kmem_cache) {			\
+		.backend = KSLAB_BACKEND_KMEM_CACHE,			\
+	};								\
+	FIXTURE_VARIANT_ADD(fixture, kmalloc) {				\
+		.backend = KSLAB_BACKEND_KMALLOC,			\
+	};								\
+	FIXTURE_VARIANT_ADD(fixture, mempool) {				\
+		.backend = KSLAB_BACKEND_MEMPOOL,			\
+	};								\
+	FIXTURE_VARIANT_ADD(fixture, objpool) {				\
+		.backend = KSLAB_BACKEND_OBJPOOL,			\
+	}
+
+#endif /* _KSLAB_TEST_H */
