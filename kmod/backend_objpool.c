@@ -6,9 +6,9 @@
  * from an empty pool fails. Objects are aligned to sizeof(long) only, and
  * there is no debug mode: both are -EOPNOTSUPP.
  *
- * Built only when the kernel exports objpool_init() (kmod/Kbuild): the
- * file is in lib-y, linked into vmlinux only when kprobes or rethook use
- * it.
+ * Built only when the target kernel exports objpool_init() (kmod/Kbuild
+ * reads its Module.symvers); elsewhere the registry has no objpool entry
+ * and the backend is -EOPNOTSUPP.
  *
  * Contexts: create and destroy are for process context and may sleep;
  * rent and return never sleep.
