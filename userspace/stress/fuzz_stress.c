@@ -58,6 +58,7 @@ enum {
 	C_CHILD,	/* a forked child died of something other than our kill */
 	C_GONE,		/* a cache outlived its session */
 	C_STATS,	/* STATS disagrees with the model */
+	C_REUSE,	/* a returned handle became valid again */
 	C_NR,
 };
 
@@ -86,7 +87,6 @@ struct mcache {
 	uint32_t id;
 	unsigned int backend, size, flags;
 	unsigned int n;
-	unsigned int gen;
 	char name[40];
 	struct mobj objs[MAX_LIVE];
 };
@@ -99,6 +99,7 @@ struct tctx {
 	uint8_t *arena;		/* ARENA_RW bytes, then a guard page */
 	uint8_t shadow[SCAN_STRUCT + SCAN_DATA];
 	struct mcache mc[2];
+	unsigned int gen;	/* of cache names */
 	uint64_t stale[NSTALE];
 	unsigned int nstale;
 	unsigned long ioctls, verified, rents, returns;
@@ -117,12 +118,22 @@ static _Atomic uint32_t chaos_id[NCHAOS_ID];
 static uint8_t *page_none, *page_ro;
 static unsigned int page_size;
 static pid_t main_pid;
+static char *child_msg;		/* MAP_SHARED: a forked child's first failure */
+/*
+ * Cache ids are global and reused: creating and destroying caches of the
+ * model session is serialised, so that a destroyed id is checked before
+ * another worker's new cache can take it.
+ */
+static pthread_mutex_t model_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* A failure, in a worker (recorded) or in a forked child (for its parent). */
 #define FAIL(t, check, fmt, ...) do {					\
-	if ((t)->in_child)						\
-		(t)->child_err++;					\
-	else								\
+	if ((t)->in_child) {						\
+		if (!(t)->child_err++)					\
+			snprintf(child_msg, 256, fmt, ##__VA_ARGS__);	\
+	} else {							\
 		stress_fail(check, "thread %d: " fmt, (t)->id, ##__VA_ARGS__); \
+	}								\
 } while (0)
 
 static const unsigned long exact_cmd[KSLAB_CMD_NR] = {
@@ -447,14 +458,28 @@ static unsigned long sane_random_cmd(uint32_t cmd)
 	return cmd;
 }
 
-/* Which command (by number) @cmd is exactly, or -1. */
+/*
+ * Commands whose struct starts with a size field accept any _IOC_SIZE in
+ * the number (kmod/dev.c: the struct's own size field rules); VERSION and
+ * NOP must match exactly.
+ */
+static bool extensible(unsigned int nr)
+{
+	return nr != KSLAB_CMD_VERSION && nr != KSLAB_CMD_NOP;
+}
+
+/* Which command (by number) the module takes @cmd for, or -1. */
 static int exact_nr(unsigned long cmd)
 {
+	unsigned long size_bits = (unsigned long)_IOC_SIZEMASK << _IOC_SIZESHIFT;
 	unsigned int nr;
 
-	for (nr = 0; nr < KSLAB_CMD_NR; nr++)
-		if (cmd == exact_cmd[nr])
+	for (nr = 0; nr < KSLAB_CMD_NR; nr++) {
+		unsigned long ignore = extensible(nr) ? size_bits : 0;
+
+		if ((cmd & ~ignore) == (exact_cmd[nr] & ~ignore))
 			return nr;
+	}
 	return -1;
 }
 
@@ -547,7 +572,7 @@ static void fuzz_one(struct tctx *t, int fd, bool on_model, bool fd_may_close)
 		cmd = _IOC(rng_below(&t->r, 4), KSLAB_IOC_MAGIC,
 			   KSLAB_IOC_BASE + nr, rng_below(&t->r, 1 << 10));
 		memset(s, rng_pct(&t->r, 50) ? 0 : 0x33, SCAN_STRUCT);
-		want_enotty = cmd != exact_cmd[nr];
+		want_enotty = exact_nr(cmd) != nr;
 		if (!want_enotty && on_model && (nr == KSLAB_CMD_CACHE_CREATE ||
 						nr == KSLAB_CMD_CACHE_DESTROY ||
 						nr == KSLAB_CMD_RENT))
@@ -560,6 +585,7 @@ static void fuzz_one(struct tctx *t, int fd, bool on_model, bool fd_may_close)
 
 		cmd = _IOC(rng_below(&t->r, 4), KSLAB_IOC_MAGIC, n, rng_below(&t->r, 512));
 		want_enotty = 1;
+		nr = -1;
 	} else {
 		cmd = sane_random_cmd(rng_next(&t->r));
 		nr = exact_nr(cmd);
@@ -665,12 +691,14 @@ static int mcache_create(struct tctx *t, struct mcache *c)
 
 	c->backend = dev_pick_backend(&ver, rng_next(&t->r));
 	c->size = 8 + rng_below(&t->r, rng_pct(&t->r, 80) ? 1024 : 8192);
-	c->flags = flags[rng_below(&t->r, 5)];
+	c->flags = backend_flags(c->backend, flags[rng_below(&t->r, 5)]);
 	c->n = 0;
-	snprintf(c->name, sizeof(c->name), "fz%d-%d.%u", main_pid, t->id, c->gen++);
+	snprintf(c->name, sizeof(c->name), "fz%d-%d.%u", main_pid, t->id, t->gen++);
 	t->ioctls++;
+	pthread_mutex_lock(&model_lock);
 	ret = dev_create(model_fd, c->backend, c->flags, c->size,
 			 backend_fixed(c->backend) ? 1024 : 0, c->name, &c->id);
+	pthread_mutex_unlock(&model_lock);
 	if (ret)
 		FAIL(t, C_MODEL, "CACHE_CREATE %s %s size %u: %s", c->name,
 		     kslab_backend_name(c->backend), c->size, strerror(-ret));
@@ -761,6 +789,14 @@ static void model_rent(struct tctx *t, struct mcache *c)
 			FAIL(t, C_MODEL, "RENT gave handle %#llx, which is already rented",
 			     (unsigned long long)h[i]);
 			continue;
+		}
+		{
+			unsigned int k, ns = t->nstale < NSTALE ? t->nstale : NSTALE;
+
+			for (k = 0; k < ns; k++)
+				if (t->stale[k] == h[i])
+					FAIL(t, C_REUSE, "RENT from %s gave handle %#llx, returned earlier: the stale handle is valid again",
+					     c->name, (unsigned long long)h[i]);
 		}
 		c->objs[c->n++] = (struct mobj){ .h = h[i], .tag = rng_next(&t->r) };
 		t->rents++;
@@ -941,9 +977,12 @@ static void model_write(struct tctx *t, struct mcache *c)
 		may_close = false;
 		want = -ENOENT;
 	} else if (bad < 17) {
+		const struct mcache *o = &t->mc[c == &t->mc[0]];
+
 		what = "other cache id";
-		id = t->mc[c == &t->mc[0]].id;
-		want = -ENOENT;
+		id = o->id;
+		/* bounds are checked against the named cache first */
+		want = off + len > o->size ? -EINVAL : -ENOENT;
 	}
 	ret = xioctl(t, fd, KSLAB_IOC_OBJ_WRITE,
 		     &(struct kslab_obj_io){ .size = sizeof(struct kslab_obj_io),
@@ -1014,9 +1053,11 @@ static void model_read(struct tctx *t, struct mcache *c)
 		may_close = false;
 		want = -ENOENT;
 	} else if (bad < 14) {
+		const struct mcache *o = &t->mc[c == &t->mc[0]];
+
 		what = "other cache id";
-		id = t->mc[c == &t->mc[0]].id;
-		want = -ENOENT;
+		id = o->id;
+		want = off + len > o->size ? -EINVAL : -ENOENT;
 	} else {
 		what = "bad handle";
 		h = bad_handle(t, c, &what);
@@ -1108,6 +1149,7 @@ static void model_recreate(struct tctx *t, struct mcache *c)
 		h = c->objs[0].h;
 	}
 	model_return_all(t, c, false);
+	pthread_mutex_lock(&model_lock);
 	/* the foreign session cannot destroy it */
 	t->ioctls++;
 	ret = dev_destroy(foreign_fd, c->id);
@@ -1116,6 +1158,7 @@ static void model_recreate(struct tctx *t, struct mcache *c)
 	t->ioctls++;
 	ret = dev_destroy(model_fd, c->id);
 	if (ret) {
+		pthread_mutex_unlock(&model_lock);
 		FAIL(t, C_MODEL, "CACHE_DESTROY of empty %s: %ld", c->name, ret);
 		return;
 	}
@@ -1139,6 +1182,7 @@ static void model_recreate(struct tctx *t, struct mcache *c)
 		if (!ret)
 			dev_destroy(model_fd, id);
 	}
+	pthread_mutex_unlock(&model_lock);
 	while (mcache_create(t, c) && budget_left(t))
 		;
 }
@@ -1273,6 +1317,7 @@ static void *disruptor(void *arg)
 
 			/* the child gets its own stream of the same seed */
 			t->r.s[0] ^= rng_next(&t->r);
+			child_msg[0] = 0;
 			pid = fork();
 			if (pid == 0)
 				child_run(t);
@@ -1289,8 +1334,8 @@ static void *disruptor(void *arg)
 			else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
 				stress_fail(C_CHILD, "forked child died of signal %d", WTERMSIG(status));
 			else if (WIFEXITED(status) && WEXITSTATUS(status))
-				stress_fail(C_CHILD, "forked child saw an errno outside the ABI (exit %d)",
-					    WEXITSTATUS(status));
+				stress_fail(C_CHILD, "forked child (exit %d): %s",
+					    WEXITSTATUS(status), child_msg);
 		} else {
 			int fd = dup(model_fd);
 			struct kslab_version v;
@@ -1307,6 +1352,40 @@ static void *disruptor(void *arg)
 }
 
 /* ---------------- main ---------------- */
+
+/*
+ * A returned handle stays stale across CACHE_DESTROY and CACHE_CREATE in
+ * the same session, even when the new cache gets the old cache's id.
+ */
+static void reuse_probe(void)
+{
+	uint32_t a, b;
+	uint64_t h1, h2;
+	char name[40];
+	long ret;
+
+	snprintf(name, sizeof(name), "fzr%d-a", main_pid);
+	if (dev_create(model_fd, dev_pick_backend(&ver, 0), 0, 64, 0, name, &a) ||
+	    dev_rent(model_fd, a, &h1, 1) != 1 || dev_return(model_fd, a, &h1, 1) != 1 ||
+	    dev_destroy(model_fd, a)) {
+		stress_fail(C_MODEL, "reuse probe: create/rent/return/destroy failed");
+		return;
+	}
+	snprintf(name, sizeof(name), "fzr%d-b", main_pid);
+	if (dev_create(model_fd, dev_pick_backend(&ver, 0), 0, 64, 0, name, &b) ||
+	    dev_rent(model_fd, b, &h2, 1) != 1) {
+		stress_fail(C_MODEL, "reuse probe: second create/rent failed");
+		return;
+	}
+	ret = dev_return(model_fd, b, &h1, 1);
+	if (ret != -ENOENT)
+		stress_fail(C_REUSE, "cache %u destroyed, cache %u created in the same session: RETURN of the old, returned handle %#llx answered %ld, not -ENOENT (new handle %#llx)",
+			    a, b, (unsigned long long)h1, ret, (unsigned long long)h2);
+	if (ret != 1 && dev_return(model_fd, b, &h2, 1) != 1)
+		stress_fail(C_MODEL, "reuse probe: RETURN of the new handle failed");
+	if (dev_destroy(model_fd, b))
+		stress_fail(C_MODEL, "reuse probe: CACHE_DESTROY failed");
+}
 
 struct name_set {
 	int n;
@@ -1383,7 +1462,7 @@ int main(int argc, char **argv)
 		ksft_test_result_skip("fuzz: the module does not implement the object commands yet\n");
 		ksft_finished();
 	}
-	ksft_set_plan(C_NR + 1);
+	ksft_set_plan(C_NR + 1);	/* one per check, and the count */
 	nw = opt.threads ? opt.threads : 1;
 	if (nw > MAX_WORKERS)
 		nw = MAX_WORKERS;
@@ -1394,6 +1473,9 @@ int main(int argc, char **argv)
 	if (page_none == MAP_FAILED || page_ro == MAP_FAILED)
 		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
 	memset(page_ro, 0x21, page_size);
+	child_msg = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (child_msg == MAP_FAILED)
+		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
 	mprotect(page_ro, page_size, PROT_READ);
 
 	/* the foreign session and its objects */
@@ -1423,6 +1505,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < NMODEL_SLOTS; i++)
 		dup2(model_fd, MODEL_SLOT0 + i);
 
+	reuse_probe();
 	t0 = now_s();
 	deadline = t0 + opt.seconds;
 	for (i = 0; i <= nw; i++) {
@@ -1482,6 +1565,8 @@ int main(int argc, char **argv)
 			 atomic_load(&total_closes));
 	ksft_test_result(!stress_failures(C_GONE), "fuzz: no cache outlives its session\n");
 	ksft_test_result(!stress_failures(C_STATS), "fuzz: STATS agrees with the model\n");
+	ksft_test_result(!stress_failures(C_REUSE),
+			 "fuzz: a returned handle never becomes valid again (across CACHE_DESTROY/CREATE)\n");
 	figures("fuzz", "seed=%llu ioctls=%lu threads=%u seconds=%.1f rented=%lu verified=%lu forks=%lu kills=%lu",
 		(unsigned long long)opt.seed, atomic_load(&total_ioctls), nw, now_s() - t0,
 		rents, verified, atomic_load(&total_forks), atomic_load(&total_kills));

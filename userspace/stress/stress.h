@@ -147,6 +147,17 @@ static inline bool backend_fixed(unsigned int b)
 	return b == KSLAB_BACKEND_OBJPOOL || b == KSLAB_BACKEND_MEMPOOL;
 }
 
+/*
+ * The cache flags a backend can honour: kmalloc and objpool have no debug
+ * mode (their create answers -EOPNOTSUPP, as documented).
+ */
+static inline unsigned int backend_flags(unsigned int b, unsigned int flags)
+{
+	if (b == KSLAB_BACKEND_KMALLOC || b == KSLAB_BACKEND_OBJPOOL)
+		flags &= ~KSLAB_CACHE_DEBUG;
+	return flags;
+}
+
 /* The commands a stress program needs to do anything. */
 #define STRESS_NEEDED_CMDS ((1ULL << KSLAB_CMD_CACHE_CREATE) |	\
 			    (1ULL << KSLAB_CMD_CACHE_DESTROY) |	\
