@@ -295,6 +295,20 @@ static int add_list(struct bench_results *res, const struct bench_opts *o,
 	return ret;
 }
 
+/* A memory row, for the backends whose caches have a slabinfo row. */
+static int add_mem(struct bench_results *res, const struct bench_opts *o,
+		   unsigned int b, unsigned int size)
+{
+	const uint64_t slab_rows = (1ULL << KSLAB_BACKEND_KSLAB) |
+		(1ULL << KSLAB_BACKEND_LOCKED) |
+		(1ULL << KSLAB_BACKEND_KMEM_CACHE) |
+		(1ULL << KSLAB_BACKEND_MEMPOOL);
+
+	if (!(slab_rows & (1ULL << b)))
+		return 0;
+	return add(res, o, BK_MEM, b, size, BENCH_MEM_ROWS_HELD);
+}
+
 /* Every case of one backend at one size except burn. */
 static int add_backend(struct bench_results *res, const struct bench_opts *o,
 		       unsigned int b, unsigned int size, long online)
@@ -323,8 +337,7 @@ static int build_suite(struct bench_results *res, const struct bench_opts *o)
 		for (b = 0; !ret && b < KSLAB_BACKEND_NR; b++)
 			if (o->backends & (1ULL << b))
 				ret = add(res, o, BK_BURN, b, o->sizes.v[s], 0) ?:
-				      add(res, o, BK_MEM, b, o->sizes.v[s],
-					  BENCH_MEM_ROWS_HELD);
+				      add_mem(res, o, b, o->sizes.v[s]);
 	}
 	for (s = 0; !ret && s < nsizes; s++)
 		for (b = 0; !ret && b < KSLAB_BACKEND_NR; b++)
