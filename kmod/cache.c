@@ -128,20 +128,24 @@ static void kslab_resize_work(struct work_struct *work)
  * every empty slab. Objects still rented are not touched.
  *
  * Context: task context; sleeps.
- * Return: pages given back to the page allocator.
+ * Return: pages given back to the page allocator (net of slabs that
+ * concurrent rents added).
  */
 unsigned long kslab_cache_shrink(struct kslab_cache *cache)
 {
-	unsigned long pages = 0;
+	u64 before, after, empty;
 	int nid;
 
 	mutex_lock(&cache->mutex);
+	before = kslab_slab_count(cache, &empty);
 	kslab_magazines_flush(cache);
 	for_each_node(nid)
-		pages += kslab_slab_release_empty(cache, nid, 0);
+		kslab_slab_release_empty(cache, nid, 0);
+	after = kslab_slab_count(cache, &empty);
 	kslab_stat_add(cache, KSLAB_STAT_SHRINK, 1);
 	mutex_unlock(&cache->mutex);
-	return pages;
+	/* Rents on other CPUs may have added slabs meanwhile. */
+	return before > after ? (before - after) << cache->layout.order : 0;
 }
 EXPORT_SYMBOL_GPL(kslab_cache_shrink);
 

@@ -191,6 +191,7 @@ unsigned long kslab_slab_release_empty(struct kslab_cache *cache, int nid,
 unsigned int kslab_slab_alloc(struct kslab_cache *cache, gfp_t gfp,
 			      unsigned int nr, void **objs);
 unsigned long kslab_node_destroy(struct kslab_cache *cache, int nid);
+u64 kslab_slab_count(struct kslab_cache *cache, u64 *empty);
 struct kslab_slab *kslab_obj_slab(const void *obj);
 void *kslab_slab_obj(struct kslab_cache *cache, struct kslab_slab *slab,
 		     unsigned int idx);

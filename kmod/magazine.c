@@ -181,6 +181,7 @@ unsigned long kslab_depot_count(struct kslab_cache *cache, int nid)
 	spin_unlock(&depot->lock);
 	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(kslab_depot_count);
 
 /**
  * kslab_depot_drain() - give a depot's objects back to the slabs and free

@@ -383,6 +383,31 @@ unsigned long kslab_slab_release_empty(struct kslab_cache *cache, int nid,
 	return kslab_slabs_free(cache, &release);
 }
 
+/**
+ * kslab_slab_count() - slabs of a cache, over every node.
+ * @cache: the cache.
+ * @empty: set to how many of them are empty.
+ *
+ * Context: task context; does not sleep; takes each node's list_lock.
+ * Return: the number of slabs.
+ */
+u64 kslab_slab_count(struct kslab_cache *cache, u64 *empty)
+{
+	u64 slabs = 0;
+	int nid;
+
+	*empty = 0;
+	for_each_node(nid) {
+		struct kslab_node *node = kslab_node_of(cache, nid);
+
+		spin_lock(&node->list_lock);
+		slabs += node->nr_slabs;
+		*empty += node->nr_empty;
+		spin_unlock(&node->list_lock);
+	}
+	return slabs;
+}
+
 /* ---- nodes ---- */
 
 /**

@@ -55,24 +55,6 @@ static u64 kslab_sum_range(const u64 *c, enum kslab_stat first,
 	return sum;
 }
 
-/* Slabs and free objects in slabs, over every node. */
-static void kslab_slab_figures(struct kslab_cache *cache, u64 *slabs,
-			       u64 *empty)
-{
-	int nid;
-
-	*slabs = 0;
-	*empty = 0;
-	for_each_node(nid) {
-		struct kslab_node *node = kslab_node_of(cache, nid);
-
-		spin_lock(&node->list_lock);
-		*slabs += node->nr_slabs;
-		*empty += node->nr_empty;
-		spin_unlock(&node->list_lock);
-	}
-}
-
 /**
  * kslab_cache_stats() - read the counters and slab figures of a cache.
  * @cache: the cache.
@@ -104,7 +86,7 @@ void kslab_cache_stats(struct kslab_cache *cache, struct kslab_stats *stats)
 	stats->init_on_alloc = kslab_want_init(cache, GFP_KERNEL);
 	stats->active_objects = c[KSLAB_STAT_RENT] > c[KSLAB_STAT_RETURN] ?
 				c[KSLAB_STAT_RENT] - c[KSLAB_STAT_RETURN] : 0;
-	kslab_slab_figures(cache, &stats->slabs, &empty);
+	stats->slabs = kslab_slab_count(cache, &empty);
 	stats->total_objects = stats->slabs * cache->layout.objects;
 	stats->pages = stats->slabs << cache->layout.order;
 }
@@ -174,7 +156,7 @@ static void kslabinfo_cache(struct seq_file *m, struct kslab_cache *cache)
 	int nid;
 
 	kslab_cache_stats(cache, &st);
-	kslab_slab_figures(cache, &slabs, &empty);
+	slabs = kslab_slab_count(cache, &empty);
 	for_each_node(nid)
 		depot += kslab_depot_count(cache, nid);
 	seq_printf(m, "%-17s %6lu %6lu %6u %4u %4d", cache->name,
