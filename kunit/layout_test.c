@@ -67,7 +67,7 @@ static const struct layout_case layout_cases[] = {
 	{ 1024, 0, 2, 16 },
 	{ 4096, 0, 4, 16 },
 	{ 65536, 0, 4, 1 },
-	{ 8, 4096, 3, 8 },
+	{ 8, 4096, 4, 16 },
 };
 
 static void layout_test_known(struct kunit *test)
