@@ -36,6 +36,9 @@ check:
 bench:
 	scripts/bench.sh
 
+stress:
+	scripts/stress.sh
+
 clean:
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	test ! -d userspace || $(MAKE) -C userspace clean KSRC=

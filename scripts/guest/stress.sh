@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # The reliability runs of issue 6 (Documentation/testing.rst): the ioctl
 # fuzzer, crash (kill -9), load, fault injection and module lifecycle.
 # Sourced by the guest scripts with kslab.ko loaded, after /kslab/lib.sh:
@@ -75,7 +76,12 @@ lifecycle() {
 
 for s_prog in fuzz crash load fault; do
 	[ -x "/kslab/${s_prog}_stress" ] || continue
-	eval "s_args=\$s_$s_prog"
+	case $s_prog in
+	fuzz) s_args=$s_fuzz ;;
+	crash) s_args=$s_crash ;;
+	load) s_args=$s_load ;;
+	fault) s_args=$s_fault ;;
+	esac
 	# shellcheck disable=SC2086
 	section kselftest "${s_prog}_stress" "/kslab/${s_prog}_stress" $s_args $s_seed
 done

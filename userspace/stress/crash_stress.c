@@ -32,7 +32,10 @@
 #define CHILD_LIVE	2048
 #define MAX_CCACHES	3
 
-enum { C_KILL, C_ERRNO, C_GONE, C_CANARY, C_NR };
+enum { C_KILL, C_ERRNO, C_GONE, C_CANARY, C_REAP, C_NR };
+
+/* A killed child must be gone within this many seconds (BENCH included). */
+#define REAP_MAX	10.0
 
 struct progress {
 	atomic_ulong ops;
@@ -171,7 +174,7 @@ static void __attribute__((noreturn)) child(int slot, uint64_t seed)
 				.backend = dev_pick_backend(&ver, rng_next(&r)),
 				.object_size = 64,
 				.pattern = rng_pct(&r, 50) ? KSLAB_BENCH_BURN : KSLAB_BENCH_HOLD,
-				.iterations = 20000,
+				.iterations = 3000,
 			};
 			long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -206,6 +209,7 @@ int main(int argc, char **argv)
 	uint32_t canary;
 	char name[KSLAB_NAME_MAX], prefix[32], first[96];
 	unsigned long kills = 0, mid_ioctl = 0, child_ops = 0, late = 0, waves = 0;
+	double max_reap = 0;
 	unsigned int at_once, i;
 	uint8_t buf[256];
 	bool missing;
@@ -280,7 +284,8 @@ int main(int argc, char **argv)
 		}
 		for (i = 0; i < n; i++) {
 			unsigned int s = order[i];
-			unsigned long want = 1 + rng_below(&r, 40);
+			unsigned long want = 1 + rng_below(&r, 6);
+			double killed;
 			double give_up = now_s() + 20;
 			int status;
 
@@ -291,11 +296,18 @@ int main(int argc, char **argv)
 			usleep(rng_below(&r, 2000));
 			if (atomic_load(&prog[s].in_ioctl))
 				mid_ioctl++;
+			killed = now_s();
 			kill(pid[s], SIGKILL);
 			if (waitpid(pid[s], &status, 0) != pid[s]) {
 				stress_fail(C_KILL, "waitpid %d: %s", pid[s], strerror(errno));
 				continue;
 			}
+			killed = now_s() - killed;
+			if (killed > max_reap)
+				max_reap = killed;
+			if (killed > REAP_MAX)
+				stress_fail(C_REAP, "child %d (in command %d) took %.1f s to die after SIGKILL",
+					    s, prog[s].in_ioctl - 1, killed);
 			child_ops += atomic_load(&prog[s].ops);
 			if (prog[s].failed)
 				stress_fail(C_ERRNO, "child %d: %s", s, prog[s].msg);
@@ -356,15 +368,19 @@ int main(int argc, char **argv)
 		stress_fail(C_GONE, "%s is still listed at the end", first);
 
 	ksft_test_result(!stress_failures(C_KILL) && kills == opt.count,
-			 "crash: %lu of %llu children killed with SIGKILL (%lu in an ioctl)\n",
-			 kills, (unsigned long long)opt.count, mid_ioctl);
+			 "crash: %lu of %llu children killed with SIGKILL (%lu in an ioctl)%s\n",
+			 kills, (unsigned long long)opt.count, mid_ioctl,
+			 kills < opt.count ? ", --seconds ran out" : "");
 	ksft_test_result(!stress_failures(C_ERRNO),
 			 "crash: children saw only success or -ENOSPC (%lu ioctls)\n", child_ops);
 	ksft_test_result(!stress_failures(C_GONE),
 			 "crash: every cache of a killed child is gone from kslabinfo/slabinfo\n");
 	ksft_test_result(!stress_failures(C_CANARY),
 			 "crash: the surviving session kept its %d objects intact\n", CANARY_OBJS);
-	figures("crash", "seed=%llu kills=%lu mid_ioctl=%lu child_ioctls=%lu seconds=%.1f",
-		(unsigned long long)opt.seed, kills, mid_ioctl, child_ops, now_s() - t0);
+	ksft_test_result(!stress_failures(C_REAP),
+			 "crash: every killed child was gone within %.0f s (slowest %.2f s)\n",
+			 REAP_MAX, max_reap);
+	figures("crash", "seed=%llu kills=%lu mid_ioctl=%lu child_ioctls=%lu max_reap_s=%.2f seconds=%.1f",
+		(unsigned long long)opt.seed, kills, mid_ioctl, child_ops, max_reap, now_s() - t0);
 	ksft_finished();
 }
