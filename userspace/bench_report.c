@@ -30,7 +30,7 @@ static const char *const kind_titles[BK_NR] = {
 	[BK_CROSS] = "cross-CPU, in-kernel: rent on CPU 0, return on CPU 1; time per object",
 	[BK_ALL] = "all-CPUs, in-kernel: burn on every CPU at once; time per object per CPU",
 	[BK_BULK] = "bulk, in-kernel, CPU 0: rent_bulk + return_bulk; time per object",
-	[BK_COPY] = "copy_from_user() of the object size, in the ioctl caller",
+	[BK_COPY] = "copy_from_user() of Size bytes, in the ioctl caller: the copy components of the round trips",
 	[BK_NOP] = "NOP ioctl from userspace: time per call",
 	[BK_RT] = "RENT + RETURN ioctls from userspace, batch = param; time per object",
 	[BK_RTW] = "RENT + OBJ_WRITE(size) + RETURN ioctls from userspace; time per object",
@@ -78,15 +78,10 @@ struct bench_result *bench_find(const struct bench_results *res,
 	return NULL;
 }
 
-/* The row's mean when it ran, else NAN: components add up as means. */
-static double mean_of(const struct bench_result *r)
-{
-	return r && !r->error && r->reps ? r->time.mean : NAN;
-}
-
 /*
- * The row's median when it ran, else NAN: ratios and targets compare
- * medians, which the host's preemption of a vCPU thread moves less.
+ * The row's median when it ran, else NAN. Every comparison (ratios,
+ * breakdown, targets) uses medians: the host's preemption of a vCPU thread,
+ * or the other vCPU's work under icount, moves them less than means.
  */
 static double median_of(const struct bench_result *r)
 {
@@ -230,24 +225,36 @@ void bench_table(FILE *f, const struct bench_results *res,
  * @total: the measured round trip, per object.
  * @syscall: NOP ioctls it takes.
  * @alloc: the in-kernel burn-after-reading pair.
- * @copy: copy_from_user() of what it copies (0 when only handles move).
+ * @copy: the user copies it makes: the argument struct and the handles of
+ *	RENT and RETURN, plus the object and its struct for OBJ_WRITE.
  */
 struct bench_parts {
 	double total, syscall, alloc, copy;
 };
 
+/* copy_from_user() of @bytes, as measured in this run. */
+static double copy_of(const struct bench_results *res, unsigned int bytes)
+{
+	return median_of(bench_find(res, BK_COPY, BENCH_NO_BACKEND, bytes, 0));
+}
+
+/* Medians throughout: the parts of one round trip, per object. */
 static bool bench_parts(const struct bench_results *res,
 			const struct bench_result *r, struct bench_parts *p)
 {
-	double nop = mean_of(bench_find(res, BK_NOP, BENCH_NO_BACKEND, 0, 0));
-	unsigned int calls = r->kind == BK_RTW ? 3 : 2;
+	double nop = median_of(bench_find(res, BK_NOP, BENCH_NO_BACKEND, 0, 0));
+	double n = r->param;
 
-	p->total = mean_of(r);
-	p->syscall = nop * calls / r->param;
-	p->alloc = mean_of(bench_find(res, BK_BURN, r->backend, r->size, 0));
-	p->copy = r->kind == BK_RTW ?
-		mean_of(bench_find(res, BK_COPY, BENCH_NO_BACKEND, r->size, 0)) :
-		0;
+	p->total = median_of(r);
+	p->alloc = median_of(bench_find(res, BK_BURN, r->backend, r->size, 0));
+	p->syscall = 2 * nop / n;
+	p->copy = (2 * copy_of(res, sizeof(struct kslab_batch)) +
+		   2 * copy_of(res, r->param * sizeof(__u64))) / n;
+	if (r->kind == BK_RTW) {
+		p->syscall += nop;
+		p->copy += copy_of(res, sizeof(struct kslab_obj_io)) +
+			   copy_of(res, r->size);
+	}
 	return !isnan(p->total + p->syscall + p->alloc + p->copy);
 }
 
@@ -270,7 +277,7 @@ void bench_breakdown(FILE *f, const struct bench_results *res,
 		    !bench_parts(res, r, &p))
 			continue;
 		if (!head) {
-			fprintf(f, "\nComponent breakdown of the ioctl round trip (%s per object): syscall = NOP ioctls, allocator = in-kernel burn pair, copy = copy_from_user of the object\n", o->unit);
+			fprintf(f, "\nComponent breakdown of the ioctl round trip (%s per object, medians): syscall = NOP ioctls, allocator = in-kernel burn pair, copy = copy_from_user() of the argument structs, the handles and (OBJ_WRITE) the object\n", o->unit);
 			fprintf(f, "| %-24s | %-12s | %6s | %5s | %9s | %9s | %9s | %9s | %9s | %7s | %-9s |\n",
 				"Case", "Backend", "Size", "batch", "Total",
 				"Syscall", "Allocator", "Copy", "Rest",
@@ -285,7 +292,7 @@ void bench_breakdown(FILE *f, const struct bench_results *res,
 			fabs(parts_gap(&p)) <= 0.10 ? "yes" : "NO");
 	}
 	if (head)
-		fprintf(f, "Rows marked NO do not add up within 10 %%: the rest is work no component measures alone (handle table, session lookup, copying the batch struct).\n");
+		fprintf(f, "Rows marked NO do not add up within 10 %%: the rest is work no component measures alone (session lookup, handle table, per-handle checks).\n");
 }
 
 /* ================== Targets ================== */
