@@ -17,7 +17,7 @@ struct ioctl_ctx {
 	struct bench_result *r;
 	char name[KSLAB_NAME_MAX];
 	__u32 cache_id;
-	__u64 handles[KSLAB_BATCH_MAX];
+	uint64_t handles[KSLAB_BATCH_MAX];
 	void *buf;
 };
 
@@ -25,7 +25,6 @@ static int cache_create(struct ioctl_ctx *c)
 {
 	static unsigned int seq;
 	struct kslab_cache_create cc = {
-		.size = sizeof(cc),
 		.backend = c->r->backend,
 		.object_size = c->r->size,
 		.capacity = c->r->kind == BK_MEM ? c->r->param : 0,
@@ -34,57 +33,30 @@ static int cache_create(struct ioctl_ctx *c)
 	int ret;
 
 	snprintf(c->name, sizeof(c->name), "bench-%d-%u", (int)getpid(), seq++);
-	ret = kslab_ioctl(c->fd, KSLAB_IOC_CACHE_CREATE, &cc);
+	ret = kslab_cache_create_args(c->fd, &cc);
 	c->cache_id = cc.cache_id;
 	return ret < 0 ? ret : 0;
 }
 
-static int cache_destroy(struct ioctl_ctx *c)
-{
-	struct kslab_cache_destroy cd = {
-		.size = sizeof(cd),
-		.cache_id = c->cache_id,
-	};
-
-	return kslab_ioctl(c->fd, KSLAB_IOC_CACHE_DESTROY, &cd);
-}
-
 /* RENT or RETURN of the first @n handles; 0 when all of them went. */
-static int batch(struct ioctl_ctx *c, unsigned long cmd, unsigned int n)
+static int batch(struct ioctl_ctx *c, bool rent, unsigned int n)
 {
-	struct kslab_batch b = {
-		.size = sizeof(b),
-		.cache_id = c->cache_id,
-		.count = n,
-		.handles = (uintptr_t)c->handles,
-	};
-	int ret = kslab_ioctl(c->fd, cmd, &b);
+	int ret = rent ? kslab_rent(c->fd, c->cache_id, c->handles, n) :
+			 kslab_return(c->fd, c->cache_id, c->handles, n);
 
 	return ret == (int)n ? 0 : ret < 0 ? ret : -EIO;
-}
-
-static int obj_write(struct ioctl_ctx *c)
-{
-	struct kslab_obj_io io = {
-		.size = sizeof(io),
-		.cache_id = c->cache_id,
-		.handle = c->handles[0],
-		.length = c->r->size,
-		.buf = (uintptr_t)c->buf,
-	};
-
-	return kslab_ioctl(c->fd, KSLAB_IOC_OBJ_WRITE, &io);
 }
 
 static int round_trip(struct ioctl_ctx *c)
 {
 	unsigned int n = c->r->param;
-	int ret = batch(c, KSLAB_IOC_RENT, n);
+	int ret = batch(c, true, n);
 
 	if (!ret && c->r->kind == BK_RTW)
-		ret = obj_write(c);
+		ret = kslab_obj_write(c->fd, c->cache_id, c->handles[0], 0,
+				      c->buf, c->r->size);
 	if (!ret)
-		ret = batch(c, KSLAB_IOC_RETURN, n);
+		ret = batch(c, false, n);
 	return ret;
 }
 
@@ -98,7 +70,7 @@ static int ioctl_once(void *data, uint64_t iters, struct bench_sample *s)
 
 	for (i = 0; !ret && i < iters; i++)
 		ret = c->r->kind == BK_NOP ?
-			kslab_ioctl(c->fd, KSLAB_IOC_NOP, NULL) :
+			kslab_nop(c->fd) :
 			round_trip(c);
 	memset(s, 0, sizeof(*s));
 	s->t = (bench_now_ns() - t0) / ((double)iters * per);
@@ -111,11 +83,11 @@ static int mem_case(struct ioctl_ctx *c)
 	struct bench_result later;
 	int ret, ret2;
 
-	ret = batch(c, KSLAB_IOC_RENT, c->r->param);
+	ret = batch(c, true, c->r->param);
 	if (ret)
 		return ret;
 	ret = bench_mem_read(c->name, c->r, &c->r->pages);
-	ret2 = batch(c, KSLAB_IOC_RETURN, c->r->param);
+	ret2 = batch(c, false, c->r->param);
 	ret = ret ?: ret2;
 	ret = ret ?: bench_mem_read(c->name, &later, &c->r->pages_returned);
 	if (!ret)
@@ -142,7 +114,7 @@ int bench_ioctl_case(int fd, const struct bench_opts *o,
 	ret = r->kind == BK_MEM ? mem_case(c) :
 		bench_repeat(o, r, 1, ioctl_once, c);
 	if (r->kind != BK_NOP) {
-		ret2 = cache_destroy(c);
+		ret2 = kslab_cache_destroy(c->fd, c->cache_id);
 		ret = ret ? ret : ret2;
 	}
 out:

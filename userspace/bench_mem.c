@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kslab-bench memory rows: read a cache's row of /proc/slabinfo (kmem_cache
- * and mempool caches, "kslab-<name>") or /proc/kslabinfo (kslab caches, the
- * same slabinfo 2.1 format), and ask both kinds of cache to give memory
- * back: SLUB through /sys/kernel/slab/<name>/shrink, kslab through its
- * shrinker (drop_caches runs every registered shrinker).
+ * and mempool caches, "kslab-<name>") or /proc/kslabinfo (kslab caches,
+ * same slabinfo 2.1 format; libkslab parses both), and ask both kinds of
+ * cache to give memory back: SLUB through /sys/kernel/slab/<name>/shrink,
+ * kslab through its shrinker (drop_caches runs every registered shrinker).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,34 +16,21 @@ static const char *const slabinfo_files[] = {
 	"/proc/slabinfo", "/proc/kslabinfo",
 };
 
-/* The row of @name in @path: 0, -ENOENT, or -errno of fopen(). */
+/* The row of @name in @path, parsed by libkslab: 0 or a negative errno. */
 static int slabinfo_row(const char *path, const char *name,
 			struct bench_result *r, uint64_t *pages)
 {
-	unsigned long active, num, active_slabs, num_slabs;
-	unsigned int objsize, perslab, pagesperslab;
-	char line[512], row[128];
-	int ret = -ENOENT;
-	FILE *f;
+	struct kslab_slabinfo row;
+	int ret = kslab_slabinfo_find(path, name, &row);
 
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	while (ret && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%127s %lu %lu %u %u %u : tunables %*u %*u %*u : slabdata %lu %lu",
-			   row, &active, &num, &objsize, &perslab,
-			   &pagesperslab, &active_slabs, &num_slabs) != 8 ||
-		    strcmp(row, name))
-			continue;
-		r->stride = objsize;
-		r->objects_per_slab = perslab;
-		r->pages_per_slab = pagesperslab;
-		r->slabs = num_slabs;
-		*pages = (uint64_t)num_slabs * pagesperslab;
-		ret = 0;
-	}
-	fclose(f);
-	return ret;
+	if (ret)
+		return ret;
+	r->stride = row.objsize;
+	r->objects_per_slab = row.objperslab;
+	r->pages_per_slab = row.pagesperslab;
+	r->slabs = row.num_slabs;
+	*pages = (uint64_t)row.num_slabs * row.pagesperslab;
+	return 0;
 }
 
 /**
