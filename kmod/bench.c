@@ -39,6 +39,7 @@
 #define BENCH_RING	256	/* slots of a cross-CPU ring, a power of two */
 #define BENCH_SPIN	1024	/* polls of a full or empty ring per resched */
 #define BENCH_MAX_CPUS	64	/* bits of kslab_bench.cpu_mask */
+#define BENCH_WAIT_S	10	/* seconds between two wake-ups of the caller */
 
 /* ================== Run state ================== */
 
@@ -359,14 +360,25 @@ static int bench_start(struct bench_run *run)
 	return 0;
 }
 
-/* Wait for every thread; a fatal signal stops them early (-EINTR). */
+/*
+ * Wait for every thread; a fatal signal stops them early (-EINTR). The
+ * wait wakes up every BENCH_WAIT_S seconds so that a long run does not
+ * look like a hung task.
+ */
 static int bench_join(struct bench_run *run)
 {
+	long left;
 	int ret = 0;
 
-	if (wait_for_completion_killable(&run->done)) {
+	do {
+		left = wait_for_completion_killable_timeout(&run->done,
+							    BENCH_WAIT_S * HZ);
+	} while (!left);
+	if (left < 0) {
 		WRITE_ONCE(run->stop, true);
-		wait_for_completion(&run->done);
+		while (!wait_for_completion_timeout(&run->done,
+						    BENCH_WAIT_S * HZ))
+			;
 		ret = -EINTR;
 	}
 	bench_put_threads(run, run->nr_threads);
