@@ -87,6 +87,7 @@ EXPORT_SYMBOL_IF_KUNIT(kslab_depot_note_contention);
 
 static void kslab_depot_lock(struct kslab_cache *cache,
 			     struct kslab_depot *depot)
+	__acquires(&depot->lock)
 {
 	if (likely(spin_trylock(&depot->lock)))
 		return;

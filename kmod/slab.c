@@ -333,24 +333,23 @@ static void kslab_slab_push(struct kslab_cache *cache, struct kslab_node *node,
 void kslab_slab_free_bulk(struct kslab_cache *cache, unsigned int nr,
 			  void **objs)
 {
-	struct kslab_node *node = NULL;
 	LIST_HEAD(release);
-	unsigned int i;
+	unsigned int i = 0;
 
-	for (i = 0; i < nr; i++) {
+	/* One lock round per run of objects from the same node. */
+	while (i < nr) {
 		struct kslab_slab *slab = kslab_obj_slab(objs[i]);
-		struct kslab_node *n = kslab_node_of(cache, slab->nid);
+		struct kslab_node *node = kslab_node_of(cache, slab->nid);
 
-		if (n != node) {
-			if (node)
-				spin_unlock(&node->list_lock);
-			node = n;
-			spin_lock(&node->list_lock);
-		}
-		kslab_slab_push(cache, node, slab, objs[i], &release);
-	}
-	if (node)
+		spin_lock(&node->list_lock);
+		do {
+			kslab_slab_push(cache, node, slab, objs[i], &release);
+			if (++i == nr)
+				break;
+			slab = kslab_obj_slab(objs[i]);
+		} while (kslab_node_of(cache, slab->nid) == node);
 		spin_unlock(&node->list_lock);
+	}
 	kslab_slabs_free(cache, &release);
 }
 
