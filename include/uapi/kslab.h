@@ -398,7 +398,7 @@ enum kslab_bench_pattern {
 };
 
 /* Bounds of &struct kslab_bench; larger values are -EINVAL. */
-#define KSLAB_BENCH_MAX_ITERATIONS	(1ULL << 24)
+#define KSLAB_BENCH_MAX_ITERATIONS	_BITULL(24)
 #define KSLAB_BENCH_MAX_BATCH		4096
 #define KSLAB_BENCH_MAX_THREADS_PER_CPU	8
 #define KSLAB_BENCH_MAX_COPY		65536
