@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Draw the charts of a `make bench` run with gnuplot, from its bench.csv:
-#   burn.svg     time per rent+return pair by backend and size
-#   hold.svg     time per object of hold-N against N (first size)
-#   scaling.svg  throughput against CPU count (all-CPUs, first size)
+# Draw the charts of a `make bench` run with gnuplot, from its bench.csv,
+# each as SVG and PNG:
+#   burn         time per rent+return pair by backend and size
+#   hold         time per object of hold-N against N (first size)
+#   scaling      throughput against CPU count (all-CPUs, first size)
 #
 #   bench-plot.sh RESULTS_DIR
 set -eu
@@ -41,20 +42,31 @@ table() {
 	}' "$csv"
 }
 
-# plot OUT TITLE YLABEL DATA STYLE XLABEL
+# plot OUT TITLE YLABEL DATA STYLE XLABEL: OUT.svg and OUT.png
 plot() {
 	[ "$(wc -l <"$4")" -gt 1 ] || return 0
-	ncol=$(head -n 1 "$4" | wc -w)
+	plot_one "set terminal svg size 900,520 dynamic background rgb 'white'" \
+		"$1.svg" "$@"
+	plot_one "set terminal pngcairo size 900,520 background rgb 'white'" \
+		"$1.png" "$@"
+}
+
+# plot_one TERMINAL FILE OUT TITLE YLABEL DATA STYLE XLABEL
+plot_one() {
+	term=$1 file=$2
+	shift 3
+	ncol=$(head -n 1 "$3" | wc -w)
 	gnuplot <<EOF
-set terminal svg size 900,520 dynamic background rgb 'white'
-set output '$1'
-set title '$2'
-set ylabel '$3'
-set xlabel '$6'
+$term
+set output '$file'
+set termoption noenhanced
+set title '$1'
+set ylabel '$2'
+set xlabel '$5'
 set key outside right
 set grid ytics
-$5
-plot for [c=2:$ncol] '$4' using c:xtic(1) title columnheader(c)
+$4
+plot for [c=2:$ncol] '$3' using c:xtic(1) title columnheader(c)
 EOF
 }
 
@@ -63,13 +75,13 @@ trap 'rm -rf "$tmp"' EXIT
 table burn 3 9 >"$tmp/burn"
 table hold 4 9 >"$tmp/hold"
 table all-cpus 4 15 >"$tmp/all"
-plot "$dir/burn.svg" "burn-after-reading, in-kernel: time per rent+return pair" \
+plot "$dir/burn" "burn-after-reading, in-kernel: time per rent+return pair" \
 	"$unit per pair (log)" "$tmp/burn" \
 	"set style data histograms; set style histogram clustered; set style fill solid 0.8; set logscale y" \
 	"object size (bytes)"
-plot "$dir/hold.svg" "hold-N, in-kernel: time per object" "$unit per object (log)" \
+plot "$dir/hold" "hold-N, in-kernel: time per object" "$unit per object (log)" \
 	"$tmp/hold" "set style data linespoints; set logscale y" "N objects held"
-plot "$dir/scaling.svg" "all-CPUs burn-after-reading: throughput" \
+plot "$dir/scaling" "all-CPUs burn-after-reading: throughput" \
 	"Mops/s, all CPUs together" "$tmp/all" "set style data linespoints; set yrange [0:*]" \
 	"CPUs"
-ls "$dir"/*.svg
+ls "$dir"/*.svg "$dir"/*.png

@@ -131,7 +131,7 @@ run_guest() {
 	# shellcheck disable=SC2086
 	if "$here/guest.sh" --kernel "$kernel" --log "$log" \
 		--run "$here/guest/tests.sh" --timeout "${GUEST_TIMEOUT:-900}" \
-		$files "$@"; then
+		--host-bin /usr/bin/slabtop $files "$@"; then
 		pass "$label: guest boots and finishes"
 	else
 		tail -n 40 "$log"
