@@ -7,8 +7,10 @@
 #
 #   guest.sh --kernel BZIMAGE --log LOG --run SCRIPT [--file FILE]...
 #            [--timeout SECONDS] [--smp N] [--mem MIB] [--append ARGS]
-#            [--qemu-arg ARG]...
+#            [--qemu-arg ARG]... [--host-bin PROGRAM]...
 #
+# --host-bin copies a dynamically linked program of the host (e.g. procps
+# slabtop) to the guest's /bin with the shared libraries ldd names.
 # QEMU_ACCEL=kvm opts in to KVM (TCG with -cpu max otherwise: KVM guests die
 # on these machines). Exits with QEMU's status, 124 on timeout, and 3 when
 # the guest did not reach its final marker.
@@ -16,7 +18,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 
 kernel= log= run= timeout=600 smp=${SMP:-2} mem=${MEM:-1024} append= files=
-qemu_extra=
+qemu_extra= host_bins=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2 ;;
@@ -28,6 +30,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2 ;;
 	--append) append="$append $2" ;;
 	--qemu-arg) qemu_extra="$qemu_extra $2" ;;
+	--host-bin) host_bins="$host_bins $2" ;;
 	*) echo "guest.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -47,6 +50,13 @@ cp "$here/guest/lib.sh" "$root/kslab/lib.sh"
 cp "$run" "$root/kslab/run.sh"
 for f in $files; do
 	cp "$f" "$root/kslab/"
+done
+for b in $host_bins; do
+	cp "$b" "$root/bin/"
+	for lib in $(ldd "$b" | grep -o '/[^ ]*'); do
+		mkdir -p "$root${lib%/*}"
+		cp -L "$lib" "$root$lib"
+	done
 done
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$root.cpio.gz"
