@@ -20,11 +20,12 @@ if [ "$stress_mode" = long ]; then
 	s_fault="--count ${FAULTS:-1000} --seconds 900 --probability 10 --threads 2"
 	s_cycles=${CYCLES:-50}
 else
-	s_fuzz="--count 4000 --seconds 20 --threads 3"
-	s_crash="--count 10 --seconds 60 --threads 3"
-	s_load="--seconds 8 --threads 2"
-	s_fault="--count 200 --seconds 15 --probability 10 --threads 2"
-	s_cycles=5
+	# about a minute in all under KASAN and TCG
+	s_fuzz="--count 3000 --seconds 15 --threads 3"
+	s_crash="--count 6 --seconds 60 --threads 3"
+	s_load="--seconds 5 --threads 2"
+	s_fault="--count 150 --seconds 15 --probability 10 --threads 2"
+	s_cycles=3
 fi
 s_seed=
 [ -n "${SEED:-}" ] && s_seed="--seed $SEED"
