@@ -242,7 +242,7 @@ static int kslab_cache_setup(struct kslab_cache *cache)
 /**
  * kslab_cache_create() - create a kslab cache.
  * @name: name in /proc/kslabinfo and debugfs, 1..KSLAB_NAME_MAX - 1 bytes.
- * @size: object size, KSLAB_MIN_OBJECT_SIZE..KSLAB_MAX_OBJECT_SIZE.
+ * @size: object size, KSLAB_OBJECT_SIZE_MIN..KSLAB_OBJECT_SIZE_MAX.
  * @align: object alignment, a power of two up to PAGE_SIZE, 0 for default.
  * @flags: KSLAB_CACHE_DEBUG, KSLAB_CACHE_ZERO, KSLAB_CACHE_ACCOUNT.
  * @ctor: run on every object when its slab is created, or NULL; objects

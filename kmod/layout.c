@@ -70,7 +70,7 @@ static unsigned int layout_order(unsigned int stride, unsigned int min_objects)
 
 /**
  * __kslab_layout_compute() - compute a slab layout for a given minimum.
- * @size: object size in bytes, KSLAB_MIN_OBJECT_SIZE..KSLAB_MAX_OBJECT_SIZE.
+ * @size: object size in bytes, KSLAB_OBJECT_SIZE_MIN..KSLAB_OBJECT_SIZE_MAX.
  * @align: object alignment, a power of two no larger than PAGE_SIZE, or 0
  *	for the natural alignment of a pointer.
  * @debug: add red zones and a state word to every slot.
@@ -85,7 +85,7 @@ int __kslab_layout_compute(unsigned int size, unsigned int align, bool debug,
 {
 	unsigned int offset = 0, meta = 0, slot;
 
-	if (size < KSLAB_MIN_OBJECT_SIZE || size > KSLAB_MAX_OBJECT_SIZE)
+	if (size < KSLAB_OBJECT_SIZE_MIN || size > KSLAB_OBJECT_SIZE_MAX)
 		return -EINVAL;
 	if (align && (!is_power_of_2(align) || align > PAGE_SIZE))
 		return -EINVAL;
@@ -111,7 +111,7 @@ EXPORT_SYMBOL_IF_KUNIT(__kslab_layout_compute);
 
 /**
  * kslab_layout_compute() - compute the slab layout of a cache.
- * @size: object size in bytes, KSLAB_MIN_OBJECT_SIZE..KSLAB_MAX_OBJECT_SIZE.
+ * @size: object size in bytes, KSLAB_OBJECT_SIZE_MIN..KSLAB_OBJECT_SIZE_MAX.
  * @align: object alignment, a power of two no larger than PAGE_SIZE, or 0
  *	for the natural alignment of a pointer.
  * @debug: add red zones and a state word to every slot.

@@ -9,9 +9,9 @@
 
 #include <linux/types.h>
 
-/* Smallest and largest object a kslab cache accepts. */
-#define KSLAB_MIN_OBJECT_SIZE	8U
-#define KSLAB_MAX_OBJECT_SIZE	(64U * 1024U)
+/* The smallest and largest object (KSLAB_OBJECT_SIZE_MIN/MAX) are the ABI's. */
+#include <uapi/kslab.h>
+
 /* Largest slab order chosen for waste; an object that needs more gets it. */
 #define KSLAB_MAX_ORDER		4U
 /* A slab wastes at most 1/KSLAB_WASTE_FRACTION of its bytes, if possible. */

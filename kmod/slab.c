@@ -26,7 +26,7 @@
 
 #include "kslab_internal.h"
 
-static_assert((PAGE_SIZE << KSLAB_MAX_ORDER) / KSLAB_MIN_OBJECT_SIZE <=
+static_assert((PAGE_SIZE << KSLAB_MAX_ORDER) / KSLAB_OBJECT_SIZE_MIN <=
 	      U16_MAX + 1, "object index must fit the u16 freelist");
 
 /* ---- KUnit fault hook ---- */

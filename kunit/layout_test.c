@@ -43,7 +43,7 @@ static void layout_test_invariants(struct kunit *test)
 {
 	unsigned int size, align;
 
-	for (size = KSLAB_MIN_OBJECT_SIZE; size <= KSLAB_MAX_OBJECT_SIZE;
+	for (size = KSLAB_OBJECT_SIZE_MIN; size <= KSLAB_OBJECT_SIZE_MAX;
 	     size += size < 512 ? 8 : size / 8) {
 		for (align = 0; align <= PAGE_SIZE; align = align ? align * 2 : 8) {
 			layout_check(test, size, align, false);
@@ -97,7 +97,7 @@ static void layout_test_rejects(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EINVAL, kslab_layout_compute(0, 0, false, &l));
 	KUNIT_EXPECT_EQ(test, -EINVAL, kslab_layout_compute(7, 0, false, &l));
 	KUNIT_EXPECT_EQ(test, -EINVAL,
-			kslab_layout_compute(KSLAB_MAX_OBJECT_SIZE + 1, 0, false, &l));
+			kslab_layout_compute(KSLAB_OBJECT_SIZE_MAX + 1, 0, false, &l));
 	KUNIT_EXPECT_EQ(test, -EINVAL, kslab_layout_compute(64, 3, true, &l));
 	KUNIT_EXPECT_EQ(test, -EINVAL, kslab_layout_compute(64, 48, false, &l));
 	KUNIT_EXPECT_EQ(test, -EINVAL, kslab_layout_compute(64, PAGE_SIZE * 2, false, &l));
