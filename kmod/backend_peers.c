@@ -22,6 +22,7 @@
 #include <linux/string.h>
 
 #include "backend_peers.h"
+#include "compat.h"
 
 /* ================== Shared ================== */
 

@@ -34,6 +34,7 @@
 
 #include "backend.h"
 #include "bench.h"
+#include "compat.h"
 
 #define BENCH_TICK	256	/* objects between two stop checks */
 #define BENCH_RING	256	/* slots of a cross-CPU ring, a power of two */

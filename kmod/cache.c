@@ -20,6 +20,7 @@
 #include <linux/workqueue.h>
 #include <kunit/visibility.h>
 
+#include "compat.h"
 #include "kslab_internal.h"
 
 static enum cpuhp_state kslab_cpuhp_state;
@@ -30,7 +31,7 @@ static atomic_t kslab_next_id = ATOMIC_INIT(0);
 static unsigned long kslab_shrink_count(struct shrinker *shrinker,
 					struct shrink_control *sc)
 {
-	struct kslab_cache *cache = shrinker->private_data;
+	struct kslab_cache *cache = kslab_shrinker_private(shrinker);
 	struct kslab_node *node = kslab_node_of(cache, sc->nid);
 	unsigned long n;
 
@@ -42,7 +43,7 @@ static unsigned long kslab_shrink_count(struct shrinker *shrinker,
 static unsigned long kslab_shrink_scan(struct shrinker *shrinker,
 				       struct shrink_control *sc)
 {
-	struct kslab_cache *cache = shrinker->private_data;
+	struct kslab_cache *cache = kslab_shrinker_private(shrinker);
 	unsigned long pages;
 
 	kslab_depot_drain(cache, sc->nid);
@@ -53,15 +54,11 @@ static unsigned long kslab_shrink_scan(struct shrinker *shrinker,
 
 static int kslab_shrinker_init(struct kslab_cache *cache)
 {
-	cache->shrinker = shrinker_alloc(SHRINKER_NUMA_AWARE, "kslab-%s",
-					 cache->name);
-	if (!cache->shrinker)
-		return -ENOMEM;
-	cache->shrinker->count_objects = kslab_shrink_count;
-	cache->shrinker->scan_objects = kslab_shrink_scan;
-	cache->shrinker->private_data = cache;
-	shrinker_register(cache->shrinker);
-	return 0;
+	cache->shrinker = kslab_shrinker_create(SHRINKER_NUMA_AWARE,
+						kslab_shrink_count,
+						kslab_shrink_scan, cache,
+						cache->name);
+	return cache->shrinker ? 0 : -ENOMEM;
 }
 
 /* ---- CPU hotplug ---- */
@@ -169,7 +166,7 @@ static void kslab_cache_free(struct kslab_cache *cache)
 	unsigned long rented = 0;
 	int nid;
 
-	shrinker_free(cache->shrinker);
+	kslab_shrinker_destroy(cache->shrinker);
 	if (!hlist_unhashed(&cache->cpuhp))
 		cpuhp_state_remove_instance_nocalls(kslab_cpuhp_state,
 						    &cache->cpuhp);
@@ -206,7 +203,7 @@ static struct kslab_cache *kslab_cache_alloc(const char *name,
 		kfree(cache);
 		return ERR_PTR(err);
 	}
-	strscpy(cache->name, name);
+	strscpy(cache->name, name, sizeof(cache->name));
 	cache->flags = flags;
 	cache->gfp = flags & KSLAB_CACHE_ACCOUNT ? __GFP_ACCOUNT : 0;
 	cache->id = atomic_inc_return(&kslab_next_id);

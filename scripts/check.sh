@@ -7,7 +7,7 @@
 # stock kernel (kselftests), and fail on any failed test or kernel splat.
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 #
-# Environment: KERNELS (stock series, default "6.12"), SMP, MEM,
+# Environment: KERNELS (stock series, default "6.1 6.12"), SMP, MEM,
 # QEMU_ACCEL=kvm, GUEST_TIMEOUT (seconds per guest, default 900),
 # GUESTS (which guests to boot: "debug stock", the default), KSLAB_BUILD_DIR
 # (where builds and logs go, default build/ in the tree; give each
@@ -171,7 +171,7 @@ fi
 
 # --- Debian's stock kernels: kselftests ---
 case " $guests " in
-*" stock "*) stock_series=${KERNELS:-6.12} ;;
+*" stock "*) stock_series=$KSLAB_KERNELS ;;
 *) stock_series= ;;
 esac
 dkms_releases=

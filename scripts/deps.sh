@@ -5,6 +5,7 @@
 # packages that are missing, with apt-get (sudo when not root). The Debian
 # 6.12 point release is resolved at install time, never hard-coded.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -40,19 +41,6 @@ newest_release() {
 		sed -e 's/^linux-image-//' -e 's/-unsigned$//' | sort -V | tail -n 1
 }
 
-# installed_release SERIES: newest release of SERIES whose image and headers
-# are both installed, or nothing.
-installed_release() {
-	for d in /lib/modules/*; do
-		r=${d##*/}
-		case "$r" in
-		"$1".*-amd64) ;;
-		*) continue ;;
-		esac
-		[ -e "/boot/vmlinuz-$r" ] && [ -d "$d/build" ] && echo "$r"
-	done | sort -V | tail -n 1
-}
-
 want=$(missing $BASE_PKGS)
 if [ -n "$want" ]; then
 	apt_update
@@ -60,8 +48,8 @@ if [ -n "$want" ]; then
 	$SUDO apt-get install -y -q --no-install-recommends $want
 fi
 
-for series in ${KERNELS:-6.12}; do
-	[ -n "$(installed_release "$series")" ] && continue
+for series in $KSLAB_KERNELS; do
+	[ -n "$(stock_release "$series")" ] && continue
 	apt_update
 	rel=$(newest_release "$series")
 	[ -n "$rel" ] || { echo "deps: no Debian $series kernel found" >&2; exit 1; }

@@ -2,6 +2,8 @@
 # Shared helpers of the kslab harness; sourced, not run.
 
 KSLAB_CACHE=${KSLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kslab}
+# The stock Debian kernel series that deps.sh installs and check.sh tests.
+KSLAB_KERNELS=${KERNELS:-6.1 6.12}
 
 # stock_release SERIES: the newest installed Debian kernel release of SERIES
 # (6.12 or 6.1) that has both an image and headers.
