@@ -57,9 +57,12 @@ if [ "${FULL:-0}" = 1 ]; then
 	timeout=${BENCH_TIMEOUT:-3600}
 fi
 if [ "${ICOUNT:-0}" = 1 ]; then
-	# guest time is instruction count: R need not be large, and QEMU
-	# runs the vCPUs one at a time, so keep repetitions short
-	args="--unit instr --reps 5 --target-ms 10 $args"
+	# Guest time is instruction count: R need not be large, and QEMU runs
+	# the vCPUs one at a time, so keep repetitions short. QEMU 7.2 under
+	# icount corrupts EFLAGS after the cmpxchg16b of __kmalloc_noprof's
+	# fast path now and then (double fault or stray #DB in 3 boots of 5),
+	# so the kmalloc backend is left out unless BENCH_ARGS asks for it.
+	args="--unit instr --reps 5 --target-ms 10 --backends kslab,kslab-locked,kmem_cache,mempool,objpool $args"
 	qemu_args="-icount shift=0"
 fi
 [ "${INIT_ON_ALLOC:-1}" = 0 ] && append="init_on_alloc=0"
