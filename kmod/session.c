@@ -8,7 +8,10 @@
  *	cache id (16 bits) | generation (28 bits) | slot index (20 bits)
  *
  * Cache ids are unique among all live caches of all sessions, so a handle
- * or cache id of another session never names anything here (-ENOENT). A
+ * or cache id of another session never names anything here (-ENOENT), and
+ * they are handed out cyclically: the id of a destroyed cache comes back
+ * only after the other 65534 have been used, so its stale handles do not
+ * come back to life in the next cache created (the fuzzer's case). A
  * slot's generation moves on every time the slot is freed, so a returned
  * (stale) handle no longer matches; it comes back only after 2^28 - 1
  * rents of the same slot.
@@ -146,6 +149,22 @@ struct kslab_session {
 };
 
 static DEFINE_IDA(kslab_cache_ida);
+/* Where the cyclic search for the next free cache id starts. */
+static atomic_t kslab_cache_id_hint = ATOMIC_INIT(0);
+
+/* A free cache id, searching cyclically from the last one handed out. */
+static int kslab_cache_id_alloc(void)
+{
+	int start = (unsigned int)atomic_inc_return(&kslab_cache_id_hint) %
+		    KSLAB_CACHE_ID_MAX + 1;
+	int id = ida_alloc_range(&kslab_cache_ida, start, KSLAB_CACHE_ID_MAX,
+				 GFP_KERNEL);
+
+	if (id == -ENOSPC && start > 1)
+		id = ida_alloc_range(&kslab_cache_ida, 1, start - 1,
+				     GFP_KERNEL);
+	return id;
+}
 
 static struct kslab_slot *kslab_slot(struct kslab_scache *c, u32 index)
 {
@@ -304,8 +323,7 @@ static struct kslab_scache *kslab_cache_alloc(struct kslab_session *s)
 
 	if (!c)
 		return ERR_PTR(-ENOMEM);
-	id = ida_alloc_range(&kslab_cache_ida, 1, KSLAB_CACHE_ID_MAX,
-			     GFP_KERNEL);
+	id = kslab_cache_id_alloc();
 	if (id < 0) {
 		kfree(c);
 		return ERR_PTR(id);
