@@ -22,6 +22,7 @@ guests=${GUESTS:-debug stock}
 logs="$out/logs"
 passed=0
 failed=0
+skipped=0
 failures=
 
 pass() {
@@ -36,16 +37,18 @@ fail() {
 	echo "check: FAIL $1"
 }
 
-# count LABEL P F: add a guest section's counts.
+# count LABEL P F S: add a guest section's counts (S: skipped).
 count() {
 	passed=$((passed + $2))
 	failed=$((failed + $3))
+	skipped=$((skipped + $4))
 	[ "$3" -eq 0 ] || failures="$failures
   $1: $3 failed"
 }
 
 finish() {
 	[ -z "$failures" ] || echo "check: failures:$failures"
+	[ "$skipped" -eq 0 ] || echo "check: $skipped tests skipped (see the lines above)"
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 	exit $?

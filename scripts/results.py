@@ -7,8 +7,9 @@ results.py --ksrc KSRC --label LABEL LOG
 Sections are framed by KSLAB-BEGIN KIND NAME / KSLAB-END KIND NAME rc=N
 (scripts/guest/lib.sh). KUnit KTAP goes through the kernel tree's own
 `tools/testing/kunit/kunit.py parse`; kselftest output is TAP from
-kselftest_harness.h. Prints one line per section and, last, "passed failed"
-for the caller to add up. Exit status 0 unless the log cannot be read.
+kselftest_harness.h. Prints one line per section and, last, "passed failed
+skipped" for the caller to add up. A skipped test is neither passed nor
+failed. Exit status 0 unless the log cannot be read.
 """
 import argparse
 import re
@@ -44,6 +45,7 @@ def sections(lines):
 
 
 def kunit(ksrc, body):
+    """Return (passed, failed, skipped, parser output)."""
     proc = subprocess.run([sys.executable, ksrc + '/tools/testing/kunit/kunit.py', 'parse'],
                           input='\n'.join(body) + '\n', capture_output=True, text=True,
                           cwd=ksrc, check=False)
@@ -52,25 +54,26 @@ def kunit(ksrc, body):
     for m in KUNIT_SUMMARY.finditer(out):
         pass
     if not m:
-        return 0, 1, out
+        return 0, 1, 0, out
     passed = int(m.group(2))
     failed = int(m.group(3) or 0) + int(m.group(5) or 0)
     if proc.returncode and not failed:
         failed = 1
-    return passed, failed, out
+    return passed, failed, int(m.group(4) or 0), out
 
 
 def kselftest(rc, body):
+    """Return (passed, failed, skipped) from the # Totals line."""
     for line in body:
         m = TOTALS.match(line)
         if m:
-            passed = int(m.group(1)) + int(m.group(5))
+            passed = int(m.group(1)) + int(m.group(3))
             failed = int(m.group(2)) + int(m.group(4)) + int(m.group(6))
             # kselftest exits 0 (pass) or 4 (all skipped)
             if rc not in (0, 4) and not failed:
                 failed = 1
-            return passed, failed
-    return 0, 1
+            return passed, failed, int(m.group(5))
+    return 0, 1, 0
 
 
 def main():
@@ -81,16 +84,17 @@ def main():
     args = ap.parse_args()
     with open(args.log, errors='replace') as f:
         lines = f.readlines()
-    total_p = total_f = 0
+    total_p = total_f = total_s = 0
     seen = 0
     for kind, name, rc, body in sections(lines):
         seen += 1
+        sk = 0
         if kind == 'kunit':
-            p, f, out = kunit(args.ksrc, body)
+            p, f, sk, out = kunit(args.ksrc, body)
             if f:
                 print(out)
         elif kind == 'kselftest':
-            p, f = kselftest(rc, body)
+            p, f, sk = kselftest(rc, body)
             if f:
                 print('\n'.join(body))
         elif kind == 'kmemleak':
@@ -106,13 +110,15 @@ def main():
             if f:
                 print('\n'.join(body))
         state = 'FAIL' if f else 'ok'
-        print(f'[{args.label}] {kind} {name}: {p} passed, {f} failed ({state})')
+        skipped = f', {sk} skipped' if sk else ''
+        print(f'[{args.label}] {kind} {name}: {p} passed, {f} failed{skipped} ({state})')
         total_p += p
         total_f += f
+        total_s += sk
     if not seen:
         print(f'[{args.label}] no result sections in {args.log}')
         total_f += 1
-    print(total_p, total_f)
+    print(total_p, total_f, total_s)
     return 0
 
 
