@@ -14,14 +14,8 @@
 #include "backend.h"
 #include "kslab_test.h"
 
-static const char * const backend_names[KSLAB_BACKEND_NR] = {
-	[KSLAB_BACKEND_KSLAB] = "kslab",
-	[KSLAB_BACKEND_LOCKED] = "kslab-locked",
-	[KSLAB_BACKEND_KMEM_CACHE] = "kmem_cache",
-	[KSLAB_BACKEND_KMALLOC] = "kmalloc",
-	[KSLAB_BACKEND_MEMPOOL] = "mempool",
-	[KSLAB_BACKEND_OBJPOOL] = "objpool",
-};
+static const char * const backend_names[KSLAB_BACKEND_NR] =
+	KSLAB_BACKEND_NAMES;
 
 static const unsigned int backend_params[] = {
 	KSLAB_BACKEND_KSLAB, KSLAB_BACKEND_LOCKED, KSLAB_BACKEND_KMEM_CACHE,

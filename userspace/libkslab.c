@@ -156,14 +156,8 @@ int kslab_obj_read(int fd, unsigned int cache_id, uint64_t handle,
 
 /* ================== Names ================== */
 
-static const char *const kslab_backend_names[KSLAB_BACKEND_NR] = {
-	[KSLAB_BACKEND_KSLAB] = "kslab",
-	[KSLAB_BACKEND_LOCKED] = "kslab-locked",
-	[KSLAB_BACKEND_KMEM_CACHE] = "kmem_cache",
-	[KSLAB_BACKEND_KMALLOC] = "kmalloc",
-	[KSLAB_BACKEND_MEMPOOL] = "mempool",
-	[KSLAB_BACKEND_OBJPOOL] = "objpool",
-};
+static const char *const kslab_backend_names[KSLAB_BACKEND_NR] =
+	KSLAB_BACKEND_NAMES;
 
 const char *kslab_backend_name(unsigned int backend)
 {

@@ -78,6 +78,19 @@ enum kslab_backend {
 	KSLAB_BACKEND_NR,
 };
 
+/*
+ * Printable backend names, the one table for the module's tests and
+ * libkslab: static const char * const names[] = KSLAB_BACKEND_NAMES;
+ */
+#define KSLAB_BACKEND_NAMES {						\
+	[KSLAB_BACKEND_KSLAB] = "kslab",				\
+	[KSLAB_BACKEND_LOCKED] = "kslab-locked",			\
+	[KSLAB_BACKEND_KMEM_CACHE] = "kmem_cache",			\
+	[KSLAB_BACKEND_KMALLOC] = "kmalloc",				\
+	[KSLAB_BACKEND_MEMPOOL] = "mempool",				\
+	[KSLAB_BACKEND_OBJPOOL] = "objpool",				\
+}
+
 #define KSLAB_NAME_MAX		32
 
 /*
