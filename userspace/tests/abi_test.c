@@ -213,4 +213,33 @@ TEST_F(abi, handles_are_not_addresses)
 	EXPECT_EQ(64, kslab_return(self->fd, self->id, h, 64));
 }
 
+/*
+ * BENCH takes no object larger than a cache may hold, for any pattern: the
+ * empty pattern once allocated object_size bytes unchecked (a 4 GiB
+ * kzalloc, a page-allocator WARNING).
+ */
+TEST_F(abi, bench_object_size_bounded)
+{
+	unsigned int pattern;
+
+	for (pattern = 0; pattern < KSLAB_BENCH_NR; pattern++) {
+		struct kslab_bench b = {
+			.size = sizeof(b),
+			.backend = KSLAB_BACKEND_KMALLOC,
+			.object_size = KSLAB_OBJECT_SIZE_MAX + 1,
+			.pattern = pattern,
+			.iterations = 1,
+			.batch = 1,
+		};
+		unsigned int sizes[] = { KSLAB_OBJECT_SIZE_MAX + 1, ~0U };
+		unsigned int i;
+
+		for (i = 0; i < 2; i++) {
+			b.object_size = sizes[i];
+			EXPECT_EQ(-EINVAL, kslab_ioctl(self->fd, KSLAB_IOC_BENCH, &b))
+				TH_LOG("pattern %u object_size %u", pattern, sizes[i]);
+		}
+	}
+}
+
 TEST_HARNESS_MAIN
