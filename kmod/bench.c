@@ -421,7 +421,8 @@ static int bench_check(const struct kslab_bench *a)
 	bool batched = bench_batched(a);
 
 	if (a->backend >= KSLAB_BACKEND_NR || a->pattern >= KSLAB_BENCH_NR ||
-	    !a->object_size || !a->iterations ||
+	    !a->object_size || a->object_size > KSLAB_OBJECT_SIZE_MAX ||
+	    !a->iterations ||
 	    a->iterations > KSLAB_BENCH_MAX_ITERATIONS ||
 	    a->threads_per_cpu > KSLAB_BENCH_MAX_THREADS_PER_CPU ||
 	    (a->cache_flags & ~KSLAB_CACHE_FLAGS_ALL) ||
@@ -543,7 +544,7 @@ static int bench_empty_create(struct bench_run *run)
 {
 	run->pool.ops = &bench_empty_ops;
 	run->pool.object_size = run->args.object_size;
-	run->pool.priv = kzalloc(run->args.object_size, GFP_KERNEL);
+	run->pool.priv = kzalloc(run->args.object_size, GFP_KERNEL_ACCOUNT);
 	return run->pool.priv ? 0 : -ENOMEM;
 }
 
