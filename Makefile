@@ -16,7 +16,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 # from Debian's linux-source-6.12 on first use; only userspace needs it.
 KSRC ?= $(shell . scripts/lib.sh; source_tree 2>/dev/null)
 
-.PHONY: all modules userspace deps check bench clean help
+.PHONY: all modules userspace deps check bench stress clean help
 
 all: modules userspace
 
@@ -48,3 +48,4 @@ help:
 	@echo "make deps     install what building and testing needs (apt-get)"
 	@echo "make check    build and run every test in QEMU guests"
 	@echo "make bench    run the benchmark in a QEMU guest"
+	@echo "make stress   the long reliability runs in the debug kernel"

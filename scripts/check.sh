@@ -66,7 +66,8 @@ rm -rf "$src"
 mkdir -p "$src"
 cp -r "$top/Kbuild" "$top/kmod" "$top/kunit" "$top/include" "$top/userspace" "$src/"
 (cd "$src" && find . \( -name "*.o" -o -name "*.ko" -o -name "*.mod*" -o -name ".*.cmd" \
-	-o -name "*.a" -o -name "*_test" -o -name kslab-bench \) -type f -delete)
+	-o -name "*.a" -o -name "*_test" -o -name "*_stress" -o -name kslab-bench \) \
+	-type f -delete)
 
 # build_module KDIR DIR [MAKE ARGS]: build kmod/ and kunit/ out of a copy
 # of the sources in DIR against KDIR, with W=1 and warnings as errors.
