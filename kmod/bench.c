@@ -16,6 +16,7 @@
  * of the head, the consumer frees the slot with a release store of the tail.
  */
 #include <linux/atomic.h>
+#include <linux/capability.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/kthread.h>
@@ -680,6 +681,9 @@ long kslab_ioc_bench(struct file *file, void __user *arg)
 	int ncpus, ret;
 	u32 usize;
 
+	/* kthreads on every CPU for up to 2^24 iterations: admin only */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	if (get_user(usize, (u32 __user *)arg))
 		return -EFAULT;
 	if (usize < KSLAB_BENCH_SIZE_VER0)

@@ -7,6 +7,7 @@
  * handlers here read and check the user's structs (size, reserved fields,
  * pointers) and leave the work to the session (session.c).
  */
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -97,6 +98,9 @@ static long kslab_ioc_cache_create(struct file *file, void __user *arg)
 		return ret;
 	if (memchr_inv(req.reserved, 0, sizeof(req.reserved)))
 		return -EINVAL;
+	/* a debug cache WARNs on a bad return: admin only */
+	if ((req.flags & KSLAB_CACHE_DEBUG) && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	len = strncpy_from_user(name, u64_to_user_ptr(req.name), sizeof(name));
 	if (len < 0)
 		return len;
