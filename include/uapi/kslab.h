@@ -97,6 +97,7 @@ enum kslab_backend {
  * Cache flags (&struct kslab_cache_create.flags and the in-kernel API).
  * KSLAB_CACHE_DEBUG: poison returned objects, red zones, catch double and
  *	foreign returns (kslab backend; SLAB_* debug flags for kmem_cache).
+ *	Through /dev/kslab it needs CAP_SYS_ADMIN (-EPERM otherwise).
  * KSLAB_CACHE_ZERO: zero every object on rent, whatever init_on_alloc says.
  * KSLAB_CACHE_ACCOUNT: charge the cache's memory to the creator's memcg.
  */
