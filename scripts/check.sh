@@ -131,11 +131,11 @@ numa_args() {
 		"-numa node,nodeid=1,cpus=$h-$((smp - 1)),memdev=m1"
 }
 
-# run_guest LABEL KERNEL MODDIR [guest.sh options]: boot, then read results.
-run_guest() {
+# start_guest LABEL KERNEL MODDIR [guest.sh options]: boot a guest in the
+# background; judge_guest LABEL waits for it and reads its results.
+start_guest() {
 	label=$1 kernel=$2 moddir=$3
 	shift 3
-	log="$logs/$label.log"
 	files=
 	for f in "$moddir"/kmod/kslab.ko "$moddir"/kunit/kslab_kunit.ko $tests \
 		$stress "$here/guest/stress.sh" $bench_smoke; do
@@ -143,11 +143,20 @@ run_guest() {
 	done
 	echo "check: booting $label ($kernel)"
 	# shellcheck disable=SC2086
-	if "$here/guest.sh" --kernel "$kernel" --log "$log" \
+	"$here/guest.sh" --kernel "$kernel" --log "$logs/$label.log" \
 		--run "$here/guest/tests.sh" --timeout "${GUEST_TIMEOUT:-900}" \
-		--host-bin /usr/bin/slabtop $files "$@"; then
+		--host-bin /usr/bin/slabtop $files "$@" \
+		>"$logs/$label.guest" 2>&1 &
+	echo $! >"$logs/$label.pid"
+}
+
+judge_guest() {
+	label=$1
+	log="$logs/$label.log"
+	if wait "$(cat "$logs/$label.pid")"; then
 		pass "$label: guest boots and finishes"
 	else
+		cat "$logs/$label.guest"
 		tail -n 40 "$log"
 		fail "$label: guest did not finish (log: $log)"
 	fi
@@ -159,11 +168,14 @@ run_guest() {
 	fi
 	res=$(python3 "$here/results.py" --ksrc "$KSRC" --label "$label" "$log")
 	echo "$res" | sed '$d'
-	# shellcheck disable=SC2046
+	# shellcheck disable=SC2086
 	count "$label" $(echo "$res" | tail -n 1)
 }
 
 # --- debug kernel: KUnit + kselftests ---
+# Its guest (the longest, under KASAN) runs in the background while the
+# stock kernels are built and tested one at a time; it is judged last.
+debug_started=
 case " $guests " in
 *" debug "*) want_debug=1 ;;
 *) want_debug= ;;
@@ -173,8 +185,9 @@ if [ -z "$want_debug" ]; then
 elif dbg=$("$here/debug-kernel.sh"); then
 	if build_module "$dbg" "$out/debug"; then
 		pass "module build against the debug kernel (W=1)"
-		run_guest debug "$dbg/arch/x86/boot/bzImage" "$out/debug" \
+		start_guest debug "$dbg/arch/x86/boot/bzImage" "$out/debug" \
 			--smp "${SMP:-2},sockets=${SMP:-2}" --qemu-arg "$(numa_args)"
+		debug_started=1
 	else
 		tail -n 30 "$out/debug/build.log"
 		fail "module build against the debug kernel (log: $out/debug/build.log)"
@@ -202,7 +215,8 @@ for series in $stock_series; do
 		else
 			fail "sparse against $rel (log: $out/$rel/build.log)"
 		fi
-		run_guest "stock-$rel" "/boot/vmlinuz-$rel" "$out/$rel"
+		start_guest "stock-$rel" "/boot/vmlinuz-$rel" "$out/$rel"
+		judge_guest "stock-$rel"
 		dkms_releases="$dkms_releases $rel"
 	else
 		tail -n 30 "$out/$rel/build.log"
@@ -220,5 +234,7 @@ if [ -n "$dkms_releases" ]; then
 		fail "dkms build and install (log: $logs/dkms.log)"
 	fi
 fi
+
+[ -z "$debug_started" ] || judge_guest debug
 
 finish
