@@ -62,12 +62,7 @@ mkdir -p "$logs"
 # Everything builds from a snapshot of the tree in $out/src, so that
 # concurrent runs with their own KSLAB_BUILD_DIR do not share objects.
 src="$out/src"
-rm -rf "$src"
-mkdir -p "$src"
-cp -r "$top/Kbuild" "$top/kmod" "$top/kunit" "$top/include" "$top/userspace" "$src/"
-(cd "$src" && find . \( -name "*.o" -o -name "*.ko" -o -name "*.mod*" -o -name ".*.cmd" \
-	-o -name "*.a" -o -name "*_test" -o -name "*_stress" -o -name kslab-bench \) \
-	-type f -delete)
+snapshot_tree "$top" "$src"
 
 # build_module KDIR DIR [MAKE ARGS]: build kmod/ and kunit/ out of a copy
 # of the sources in DIR against KDIR, with W=1 and warnings as errors.

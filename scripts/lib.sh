@@ -43,3 +43,15 @@ debug_build_dir() {
 	hash=$(sha256sum "$top/scripts/config/debug.kunitconfig" | cut -c1-12)
 	echo "$KSLAB_CACHE/debug-$(source_version)-$hash"
 }
+
+# snapshot_tree TOP DIR: copy the sources of the tree at TOP to DIR (emptied
+# first), without build products, so that a run builds from a fixed copy
+# and concurrent runs with their own DIR share no objects.
+snapshot_tree() {
+	rm -rf "$2"
+	mkdir -p "$2"
+	cp -r "$1/Kbuild" "$1/kmod" "$1/kunit" "$1/include" "$1/userspace" "$2/"
+	(cd "$2" && find . \( -name "*.o" -o -name "*.ko" -o -name "*.mod*" \
+		-o -name ".*.cmd" -o -name "*.a" -o -name "*_test" \
+		-o -name "*_stress" -o -name kslab-bench \) -type f -delete)
+}

@@ -41,12 +41,7 @@ mkdir -p "$out" "$logs"
 
 # A snapshot of the tree, so that a concurrent edit does not change the run.
 src="$out/src"
-rm -rf "$src"
-mkdir -p "$src"
-cp -r "$top/Kbuild" "$top/kmod" "$top/kunit" "$top/include" "$top/userspace" "$src/"
-(cd "$src" && find . \( -name "*.o" -o -name "*.ko" -o -name "*.mod*" -o -name ".*.cmd" \
-	-o -name "*.a" -o -name "*_test" -o -name "*_stress" -o -name kslab-bench \) \
-	-type f -delete)
+snapshot_tree "$top" "$src"
 echo "stress: building the module against $dbg"
 make -C "$dbg" M="$src" W=1 KCFLAGS=-Werror modules >"$out/build.log" 2>&1 ||
 	{ tail -n 30 "$out/build.log"; die "module build failed (log: $out/build.log)"; }
