@@ -929,6 +929,40 @@ static void model_return(struct tctx *t, struct mcache *c)
 	}
 }
 
+/*
+ * An OBJ_WRITE whose buffer faulted at its first byte: as the ABI says
+ * ("the bytes up to the fault are written, the rest reads as zero"),
+ * copy_from_user() zeroed the whole range, which now counts as written.
+ * Check that it reads as zero, then write the pattern back over it so the
+ * model holds again (through model_fd, which no thread closes).
+ */
+static void model_write_faulted(struct tctx *t, struct mcache *c,
+				struct mobj *o, uint32_t off, uint32_t len)
+{
+	uint8_t *buf = t->arena + DATA_OFF;
+	uint32_t i;
+	int ret;
+
+	if (off + len > o->written)
+		o->written = off + len;
+	memset(buf, 0xee, len);
+	t->ioctls += 2;
+	ret = dev_read(model_fd, c->id, o->h, off, len, buf);
+	for (i = 0; !ret && i < len; i++)
+		if (buf[i]) {
+			FAIL(t, C_DATA, "%s %s handle %#llx: byte %u reads %#x after a faulted write, want 0",
+			     c->name, kslab_backend_name(c->backend),
+			     (unsigned long long)o->h, off + i, buf[i]);
+			break;
+		}
+	pattern_fill(buf, o->tag, off, len);
+	if (!ret)
+		ret = dev_write(model_fd, c->id, o->h, off, len, buf);
+	if (ret)
+		FAIL(t, C_MODEL, "restoring %s handle %#llx [%u,+%u) after a faulted write: %s",
+		     c->name, (unsigned long long)o->h, off, len, strerror(-ret));
+}
+
 static void model_write(struct tctx *t, struct mcache *c)
 {
 	uint8_t *buf = t->arena + DATA_OFF;
@@ -1001,6 +1035,8 @@ static void model_write(struct tctx *t, struct mcache *c)
 	}
 	if (!want && off + len > o->written)
 		o->written = off + len;
+	if (want == -EFAULT)
+		model_write_faulted(t, c, o, off, len);
 }
 
 static void model_read(struct tctx *t, struct mcache *c)
