@@ -161,6 +161,8 @@ judge_guest() {
 	else
 		fail "$label: kernel splat in the console log (log: $log)"
 	fi
+	[ ! -f "$log.boot-splat" ] ||
+		echo "check: note: $label: the kernel splatted while booting, before /init and kslab; booted again (first log: $log.boot-splat)"
 	res=$(python3 "$here/results.py" --ksrc "$KSRC" --label "$label" "$log")
 	echo "$res" | sed '$d'
 	# shellcheck disable=SC2086
