@@ -85,6 +85,7 @@ boot_splat() {
 	! "$here/check-log.sh" "$log.boot" >/dev/null
 }
 
+rm -f "$log.boot-splat"
 boot
 # A splat of the kernel's own boot (seen once: a KASAN wild access in
 # handle_edge_irq during start_kernel, debug kernel under TCG) says nothing
