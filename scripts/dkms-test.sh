@@ -6,6 +6,8 @@
 # again. Nothing is loaded on the host. Exits non-zero on any failure.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 [ -n "$ver" ] || { echo "dkms-test: no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
 
@@ -14,8 +16,8 @@ exec 8>/tmp/kslab-dkms.lock
 flock 8
 
 cleanup() {
-	dkms remove "kslab/$ver" --all >/dev/null 2>&1 || true
-	rm -rf "/usr/src/kslab-$ver"
+	$SUDO dkms remove "kslab/$ver" --all >/dev/null 2>&1 || true
+	$SUDO rm -rf "/usr/src/kslab-$ver"
 }
 cleanup
 tree=$(mktemp -d)
@@ -25,10 +27,10 @@ cp -r "$top/Makefile" "$top/Kbuild" "$top/dkms.conf" "$top/kmod" \
 (cd "$tree" && find . \( -name "*.o" -o -name "*.ko" -o -name "*.mod*" \
 	-o -name ".*.cmd" \) -type f -delete)
 
-dkms add "$tree"
+$SUDO dkms add "$tree"
 for rel in "$@"; do
-	dkms build "kslab/$ver" -k "$rel"
-	dkms install "kslab/$ver" -k "$rel" --force
+	$SUDO dkms build "kslab/$ver" -k "$rel"
+	$SUDO dkms install "kslab/$ver" -k "$rel" --force
 	ls "/lib/modules/$rel/updates/dkms/kslab.ko"* >/dev/null || {
 		echo "dkms-test: kslab.ko not installed for $rel" >&2
 		exit 1
