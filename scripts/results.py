@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 BEGIN = re.compile(r'^KSLAB-BEGIN (\S+) (\S+)\s*$')
-END = re.compile(r'^KSLAB-END (\S+) (\S+) rc=(\d+)\s*$')
+END = re.compile(r'^KSLAB-END (\S+) (\S+) rc=(\d+)(?: secs=([0-9.]+))?\s*$')
 TOTALS = re.compile(r'^# Totals: pass:(\d+) fail:(\d+) xfail:(\d+) xpass:(\d+) '
                     r'skip:(\d+) error:(\d+)')
 KUNIT_SUMMARY = re.compile(r'Ran (\d+) tests?: passed: (\d+)(?:, failed: (\d+))?'
@@ -35,13 +35,13 @@ def sections(lines):
             continue
         m = END.match(line)
         if m and cur == (m.group(1), m.group(2)):
-            yield cur[0], cur[1], int(m.group(3)), body
+            yield cur[0], cur[1], int(m.group(3)), m.group(4), body
             cur = None
             continue
         if cur:
             body.append(line)
     if cur:
-        yield cur[0], cur[1], -1, body
+        yield cur[0], cur[1], -1, None, body
 
 
 def kunit(ksrc, body):
@@ -86,7 +86,7 @@ def main():
         lines = f.readlines()
     total_p = total_f = total_s = 0
     seen = 0
-    for kind, name, rc, body in sections(lines):
+    for kind, name, rc, secs, body in sections(lines):
         seen += 1
         sk = 0
         if kind == 'kunit':
@@ -111,7 +111,8 @@ def main():
                 print('\n'.join(body))
         state = 'FAIL' if f else 'ok'
         skipped = f', {sk} skipped' if sk else ''
-        print(f'[{args.label}] {kind} {name}: {p} passed, {f} failed{skipped} ({state})')
+        took = f', {float(secs):.0f} s' if secs else ''
+        print(f'[{args.label}] {kind} {name}: {p} passed, {f} failed{skipped} ({state}{took})')
         total_p += p
         total_f += f
         total_s += sk

@@ -3,15 +3,18 @@
 # KSLAB-BEGIN/KSLAB-END markers that the host (scripts/results.sh) reads.
 
 # section KIND NAME CMD...: run CMD with its output captured, then print it
-# in one piece between markers so kernel messages do not interleave.
+# in one piece between markers so kernel messages do not interleave; the
+# end marker also says how long CMD took (guest seconds).
 section() {
 	kind=$1 name=$2
 	shift 2
 	rc=0
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	"$@" >/tmp/section.out 2>&1 || rc=$?
+	t1=$(cut -d' ' -f1 /proc/uptime)
 	echo "KSLAB-BEGIN $kind $name"
 	cat /tmp/section.out
-	echo "KSLAB-END $kind $name rc=$rc"
+	echo "KSLAB-END $kind $name rc=$rc secs=$(awk "BEGIN { print $t1 - $t0 }")"
 	return 0
 }
 
