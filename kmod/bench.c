@@ -36,6 +36,7 @@
 #include "backend.h"
 #include "bench.h"
 #include "compat.h"
+#include "dev.h"
 
 #define BENCH_TICK	256	/* objects between two stop checks */
 #define BENCH_RING	256	/* slots of a cross-CPU ring, a power of two */
@@ -684,11 +685,7 @@ long kslab_ioc_bench(struct file *file, void __user *arg)
 	/* kthreads on every CPU for up to 2^24 iterations: admin only */
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	if (get_user(usize, (u32 __user *)arg))
-		return -EFAULT;
-	if (usize < KSLAB_BENCH_SIZE_VER0)
-		return -EINVAL;
-	ret = copy_struct_from_user(&a, sizeof(a), arg, usize);
+	ret = kslab_get_args(&a, sizeof(a), arg, &usize);
 	if (ret)
 		return ret;
 	ret = bench_check(&a);

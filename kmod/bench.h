@@ -21,9 +21,10 @@ struct file;
  *
  * Context: process context, may sleep (for as long as the loop runs).
  * Return: 0 on success; -EPERM without CAP_SYS_ADMIN, -EINVAL for a bad
- * field, -E2BIG for nonzero bytes past the known struct, -EFAULT for a bad
- * user pointer, -EOPNOTSUPP for a backend the running kernel lacks,
- * -ENOMEM, -EINTR when a fatal signal ended the run early.
+ * field, -E2BIG for a struct size above a page or nonzero bytes past the
+ * known struct, -EFAULT for a bad user pointer, -EOPNOTSUPP for a backend
+ * the running kernel lacks, -ENOMEM, -EINTR when a fatal signal ended the
+ * run early.
  */
 long kslab_ioc_bench(struct file *file, void __user *arg);
 

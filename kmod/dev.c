@@ -42,14 +42,21 @@ struct kslab_ioctl_desc {
 
 /* ================== Arguments ================== */
 
-/*
- * Read an extensible struct of @ksize bytes whose first __u32 is the size
- * the caller built it with: -EINVAL when smaller than @ksize (no older
- * version exists yet), -E2BIG when larger than a page or when the bytes
- * past @ksize are not zero.
+/**
+ * kslab_get_args() - read an extensible ioctl struct.
+ * @karg: where to put it, @ksize bytes.
+ * @ksize: the size of the struct this module knows.
+ * @uarg: user pointer to the struct, whose first __u32 is the size the
+ *	caller built it with.
+ * @usize: set to that size on success.
+ *
+ * Context: process context; may sleep (user copy).
+ * Return: 0; -EFAULT for an unreadable @uarg; -EINVAL when the caller's
+ * size is smaller than @ksize (no older version exists yet); -E2BIG when it
+ * is larger than a page or the bytes past @ksize are not zero.
  */
-static int kslab_get_args(void *karg, size_t ksize, const void __user *uarg,
-			  u32 *usize)
+int kslab_get_args(void *karg, size_t ksize, const void __user *uarg,
+		   u32 *usize)
 {
 	u32 size;
 	int ret;
