@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kslab: a slab-style object cache with per-CPU magazines, and /dev/kslab,
- * which measures it side by side with kmem_cache and the other in-kernel
- * pools.
+ * kslab: a slab-style object cache with per-CPU magazines (core/, its API
+ * in <kslab/kslab.h>), and /dev/kslab (device/), which measures it side by
+ * side with kmem_cache and the other in-kernel pools (backends/, bench/).
+ * The core comes up first and goes last: the device uses it, never the
+ * other way round.
  */
 #include <linux/module.h>
 
-#include "dev.h"
-#include "kslab_internal.h"
+#include "core/core.h"
+#include "device/device.h"
 
 static int __init kslab_init(void)
 {
@@ -16,7 +18,7 @@ static int __init kslab_init(void)
 	ret = kslab_core_init();
 	if (ret)
 		return ret;
-	ret = kslab_dev_init();
+	ret = kslab_device_init();
 	if (ret)
 		kslab_core_exit();
 	return ret;
@@ -24,7 +26,7 @@ static int __init kslab_init(void)
 
 static void __exit kslab_exit(void)
 {
-	kslab_dev_exit();
+	kslab_device_exit();
 	kslab_core_exit();
 }
 

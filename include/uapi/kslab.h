@@ -93,6 +93,9 @@ enum kslab_backend {
 
 #define KSLAB_NAME_MAX		32
 
+/* Prefix of the /proc/slabinfo rows of kmem_cache-based caches. */
+#define KSLAB_SLABINFO_PREFIX	"kslab-"
+
 /*
  * Cache flags (&struct kslab_cache_create.flags and the in-kernel API).
  * KSLAB_CACHE_DEBUG: poison returned objects, red zones, catch double and

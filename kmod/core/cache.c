@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kslab caches: creation and destruction, explicit shrink and magazine
+ * tuning, the shrinker that gives memory back under pressure, and the CPU
+ * hotplug callback that drains a dead CPU's magazines.
+ *
+ * Memory-return policy: empty slabs beyond KSLAB_EMPTY_RESERVE per node go
+ * back to the page allocator as soon as they empty; a depot keeps at most
+ * max_full full magazines, a return beyond that flushes a magazine to the
+ * slabs; kslab_cache_shrink() empties every magazine and frees every empty
+ * slab; the shrinker empties a node's depot and frees its empty slabs.
+ */
+#include <linux/atomic.h>
+#include <linux/cpuhotplug.h>
+#include <linux/err.h>
+#include <linux/overflow.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+#include <kunit/visibility.h>
+
+#include "../compat.h"
+#include "internal.h"
+
+static enum cpuhp_state kslab_cpuhp_state;
+static atomic_t kslab_next_id = ATOMIC_INIT(0);
+
+/* ---- shrinker ---- */
+
+static unsigned long kslab_shrink_count(struct shrinker *shrinker,
+					struct shrink_control *sc)
+{
+	struct kslab_cache *cache = kslab_shrinker_private(shrinker);
+	struct kslab_node *node = kslab_node_of(cache, sc->nid);
+	unsigned long n;
+
+	n = kslab_depot_count(cache, sc->nid) +
+	    READ_ONCE(node->nr_empty) * cache->layout.objects;
+	return n ?: SHRINK_EMPTY;
+}
+
+static unsigned long kslab_shrink_scan(struct shrinker *shrinker,
+				       struct shrink_control *sc)
+{
+	struct kslab_cache *cache = kslab_shrinker_private(shrinker);
+	unsigned long pages;
+
+	kslab_depot_drain(cache, sc->nid);
+	pages = kslab_slab_release_empty(cache, sc->nid, 0);
+	kslab_stat_add(cache, KSLAB_CNT_SHRINK, 1);
+	return (pages >> cache->layout.order) * cache->layout.objects;
+}
+
+static int kslab_shrinker_init(struct kslab_cache *cache)
+{
+	cache->shrinker = kslab_shrinker_create(SHRINKER_NUMA_AWARE,
+						kslab_shrink_count,
+						kslab_shrink_scan, cache,
+						cache->name);
+	return cache->shrinker ? 0 : -ENOMEM;
+}
+
+/* ---- CPU hotplug ---- */
+
+/* A CPU is dead: its magazines go back to the slabs, from another CPU. */
+static int kslab_cpu_dead(unsigned int cpu, struct hlist_node *node)
+{
+	struct kslab_cache *cache = hlist_entry(node, struct kslab_cache, cpuhp);
+
+	kslab_cpu_drain(cache, per_cpu_ptr(cache->cpu, cpu));
+	return 0;
+}
+
+/* ---- tune and shrink ---- */
+
+static void kslab_set_magazine_size(struct kslab_cache *cache,
+				    unsigned int size)
+{
+	WRITE_ONCE(cache->magazine_size, size);
+	WRITE_ONCE(cache->batch, max(size / 2, 1U));
+}
+
+/**
+ * kslab_cache_tune() - set the magazine size of a cache.
+ * @cache: the cache.
+ * @magazine_size: objects per magazine, 1..KSLAB_MAGAZINE_MAX.
+ *
+ * Every magazine is emptied into the slabs and the per-CPU magazines are
+ * replaced by ones of the new size (as Solaris resizes: purge, then grow).
+ *
+ * Context: task context; sleeps.
+ * Return: 0, -EINVAL for a size out of range, -EOPNOTSUPP for a
+ * KSLAB_LOCKED cache (its shared magazine has a fixed size).
+ */
+int kslab_cache_tune(struct kslab_cache *cache, unsigned int magazine_size)
+{
+	if (!magazine_size || magazine_size > KSLAB_MAGAZINE_MAX)
+		return -EINVAL;
+	if (cache->shared)
+		return -EOPNOTSUPP;
+	mutex_lock(&cache->mutex);
+	if (magazine_size != cache->magazine_size) {
+		kslab_set_magazine_size(cache, magazine_size);
+		kslab_magazines_flush(cache);
+		kslab_stat_add(cache, KSLAB_CNT_MAGAZINE_RESIZE, 1);
+	}
+	mutex_unlock(&cache->mutex);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kslab_cache_tune);
+
+/* A depot was contended: double the magazine size (bounded). */
+static void kslab_resize_work(struct work_struct *work)
+{
+	struct kslab_cache *cache = container_of(work, struct kslab_cache,
+						 resize_work);
+
+	kslab_cache_tune(cache, min(READ_ONCE(cache->magazine_size) * 2,
+				    KSLAB_MAGAZINE_MAX));
+}
+
+/**
+ * kslab_cache_shrink() - give every cached object and empty slab back.
+ * @cache: the cache.
+ *
+ * Empties every CPU's magazines and every depot into the slabs, then frees
+ * every empty slab. Objects still rented are not touched.
+ *
+ * Context: task context; sleeps.
+ * Return: pages given back to the page allocator (net of slabs that
+ * concurrent rents added).
+ */
+unsigned long kslab_cache_shrink(struct kslab_cache *cache)
+{
+	u64 before, after, empty;
+	int nid;
+
+	mutex_lock(&cache->mutex);
+	before = kslab_slab_count(cache, &empty);
+	kslab_magazines_flush(cache);
+	for_each_node(nid)
+		kslab_slab_release_empty(cache, nid, 0);
+	after = kslab_slab_count(cache, &empty);
+	kslab_stat_add(cache, KSLAB_CNT_SHRINK, 1);
+	mutex_unlock(&cache->mutex);
+	/* Rents on other CPUs may have added slabs meanwhile. */
+	return before > after ? (before - after) << cache->layout.order : 0;
+}
+EXPORT_SYMBOL_GPL(kslab_cache_shrink);
+
+/* ---- create and destroy ---- */
+
+/* Solaris-like default: small objects get bigger magazines. */
+static unsigned int kslab_default_magazine(unsigned int stride)
+{
+	if (stride <= 256)
+		return 32;
+	if (stride <= 1024)
+		return 16;
+	if (stride <= 4096)
+		return 8;
+	return 4;
+}
+
+/* Tear down whatever kslab_cache_create() set up; the cache is unused. */
+static void kslab_cache_teardown(struct kslab_cache *cache)
+{
+	unsigned long rented = 0;
+	int nid;
+
+	kslab_shrinker_destroy(cache->shrinker);
+	if (!hlist_unhashed(&cache->cpuhp))
+		cpuhp_state_remove_instance_nocalls(kslab_cpuhp_state,
+						    &cache->cpuhp);
+	cancel_work_sync(&cache->resize_work);
+	if (cache->cpu)
+		kslab_magazines_destroy(cache);
+	for_each_node(nid)
+		rented += kslab_node_destroy(cache, nid);
+	if (rented)
+		pr_err("kslab %s: destroyed with %lu objects rented; their slabs are leaked\n",
+		       cache->name, rented);
+	free_percpu(cache->cpu);
+	xa_destroy(&cache->slabs);
+	kfree(cache);
+}
+
+static struct kslab_cache *kslab_cache_new(const char *name,
+					   unsigned int size,
+					   unsigned int align,
+					   unsigned int flags)
+{
+	struct kslab_cache *cache;
+	int err;
+
+	if (!name || !*name || strlen(name) >= KSLAB_NAME_LEN ||
+	    (flags & ~KSLAB_FLAGS_ALL))
+		return ERR_PTR(-EINVAL);
+	cache = kzalloc(struct_size(cache, node, nr_node_ids), GFP_KERNEL);
+	if (!cache)
+		return ERR_PTR(-ENOMEM);
+	err = kslab_layout_compute(size, align, flags & KSLAB_DEBUG,
+				   &cache->layout);
+	if (err) {
+		kfree(cache);
+		return ERR_PTR(err);
+	}
+	strscpy(cache->name, name, sizeof(cache->name));
+	cache->flags = flags;
+	cache->gfp = flags & KSLAB_ACCOUNT ? __GFP_ACCOUNT : 0;
+	cache->id = atomic_inc_return(&kslab_next_id);
+	mutex_init(&cache->mutex);
+	INIT_WORK(&cache->resize_work, kslab_resize_work);
+	INIT_HLIST_NODE(&cache->cpuhp);
+	xa_init(&cache->slabs);
+	return cache;
+}
+
+static int kslab_cache_setup(struct kslab_cache *cache)
+{
+	int nid, err;
+
+	cache->cpu = alloc_percpu(struct kslab_cpu);
+	if (!cache->cpu)
+		return -ENOMEM;
+	for_each_node(nid) {
+		err = kslab_node_init(cache, nid);
+		if (err)
+			return err;
+	}
+	if (cache->flags & KSLAB_LOCKED) {
+		err = kslab_shared_init(cache);
+		if (err)
+			return err;
+	}
+	err = kslab_magazines_init(cache);
+	if (err)
+		return err;
+	err = kslab_shrinker_init(cache);
+	if (err)
+		return err;
+	return cpuhp_state_add_instance_nocalls(kslab_cpuhp_state,
+						&cache->cpuhp);
+}
+
+/**
+ * kslab_cache_create() - create a kslab cache.
+ * @name: name in /proc/kslabinfo and debugfs, 1..KSLAB_NAME_LEN - 1 bytes.
+ * @size: object size, KSLAB_SIZE_MIN..KSLAB_SIZE_MAX.
+ * @align: object alignment, a power of two up to PAGE_SIZE, 0 for default.
+ * @flags: KSLAB_DEBUG, KSLAB_ZERO, KSLAB_ACCOUNT.
+ * @ctor: run on every object when its slab is created, or NULL; objects
+ *	must be returned in their constructed state.
+ * @magazine_size: objects per magazine, 0 for a default by object size,
+ *	at most KSLAB_MAGAZINE_MAX.
+ *
+ * Context: task context; sleeps.
+ * Return: the cache, or ERR_PTR(-EINVAL) for a bad argument,
+ * ERR_PTR(-ENOMEM) when out of memory.
+ */
+struct kslab_cache *kslab_cache_create(const char *name, unsigned int size,
+				       unsigned int align, unsigned int flags,
+				       void (*ctor)(void *),
+				       unsigned int magazine_size)
+{
+	bool locked = flags & KSLAB_LOCKED;
+	struct kslab_cache *cache;
+	int err;
+
+	if (magazine_size > (locked ? KSLAB_LOCKED_MAX : KSLAB_MAGAZINE_MAX))
+		return ERR_PTR(-EINVAL);
+	cache = kslab_cache_new(name, size, align, flags);
+	if (IS_ERR(cache))
+		return cache;
+	cache->ctor = ctor;
+	cache->poison = (flags & KSLAB_DEBUG) && !ctor;
+	if (locked) {
+		/* The shared magazine; the slabs give one object at a time. */
+		cache->magazine_size = magazine_size ?: KSLAB_LOCKED_DEFAULT;
+		cache->batch = 1;
+	} else {
+		kslab_set_magazine_size(cache, magazine_size ?:
+					kslab_default_magazine(cache->layout.stride));
+	}
+	err = kslab_cache_setup(cache);
+	if (err) {
+		kslab_cache_teardown(cache);
+		return ERR_PTR(err);
+	}
+	kslab_stats_add_cache(cache);
+	return cache;
+}
+EXPORT_SYMBOL_GPL(kslab_cache_create);
+
+/**
+ * kslab_cache_destroy() - destroy a kslab cache.
+ * @cache: the cache, or NULL or an ERR_PTR (nothing done). Every object
+ *	must have been returned and no other call on @cache may be running
+ *	or follow; slabs with objects still rented are reported and leaked.
+ *
+ * Context: task context; sleeps.
+ */
+void kslab_cache_destroy(struct kslab_cache *cache)
+{
+	if (IS_ERR_OR_NULL(cache))
+		return;
+	kslab_stats_remove_cache(cache);
+	kslab_cache_teardown(cache);
+}
+EXPORT_SYMBOL_GPL(kslab_cache_destroy);
+
+/**
+ * kslab_cache_name() - the name a cache was created with.
+ * @cache: the cache.
+ *
+ * Context: any context.
+ * Return: its name.
+ */
+const char *kslab_cache_name(const struct kslab_cache *cache)
+{
+	return cache->name;
+}
+EXPORT_SYMBOL_GPL(kslab_cache_name);
+
+/* ---- module ---- */
+
+/**
+ * kslab_core_init() - set up the hotplug state and the stats files.
+ *
+ * Context: module init; sleeps.
+ * Return: 0 or -errno.
+ */
+int kslab_core_init(void)
+{
+	int ret;
+
+	ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "kslab:dead",
+				      NULL, kslab_cpu_dead);
+	if (ret < 0)
+		return ret;
+	kslab_cpuhp_state = ret;
+	ret = kslab_stats_init();
+	if (ret)
+		cpuhp_remove_multi_state(kslab_cpuhp_state);
+	return ret;
+}
+
+/**
+ * kslab_core_exit() - undo kslab_core_init(); every cache is destroyed.
+ *
+ * Context: module exit; sleeps.
+ */
+void kslab_core_exit(void)
+{
+	kslab_stats_exit();
+	cpuhp_remove_multi_state(kslab_cpuhp_state);
+}

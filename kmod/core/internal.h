@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kslab core internals, shared by the files of the core (layout.c, slab.c,
+ * magazine.c, shared.c, cache.c, debug.c, stats.c) and the KUnit suites.
+ * Not an API: other modules use <kslab/kslab.h>. Nothing here knows of
+ * /dev/kslab or its ABI.
+ *
+ * Locking, from the outside in (see Documentation/design.rst):
+ *   kslab_caches_mutex  > cache->mutex  > kslab_flush_mutex
+ *   kslab_cpu.lock (local_lock)  > kslab_depot.lock, kslab_node.list_lock
+ *   kslab_cpu.lock (local_lock)  > kslab_shared.lock > kslab_node.list_lock
+ * The depot lock and a node's list lock are never held together. Every
+ * lock is taken in task context with interrupts and bottom halves enabled.
+ */
+#ifndef _KSLAB_CORE_INTERNAL_H
+#define _KSLAB_CORE_INTERNAL_H
+
+#include <linux/cache.h>
+#include <linux/list.h>
+#include <linux/local_lock.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include <kslab/kslab.h>
+
+#include "core.h"
+#include "layout.h"
+
+/* Empty slabs a node keeps before giving pages back to the page allocator. */
+#define KSLAB_EMPTY_RESERVE	1U
+/* Contended depot locks within one second that double the magazine size. */
+#define KSLAB_DEPOT_CONTENTION	8U
+/* Full magazines a depot holds per CPU of its node (+1) before flushing. */
+#define KSLAB_DEPOT_PER_CPU	2U
+/* gfp bits kslab passes on to the page allocator and kmalloc. */
+#define KSLAB_GFP_PASS		(__GFP_RECLAIM | __GFP_IO | __GFP_FS |	\
+				 __GFP_NOWARN | __GFP_RETRY_MAYFAIL |	\
+				 __GFP_NOFAIL | __GFP_NORETRY |		\
+				 __GFP_HIGH | __GFP_MEMALLOC |		\
+				 __GFP_NOMEMALLOC)
+
+/**
+ * struct kslab_magazine - an array of object pointers (Bonwick's magazine).
+ * @list: on a depot's full or empty list (depot lock), else unused.
+ * @rounds: objects in @objs; owner: the CPU's local_lock, the depot lock,
+ *	or the task that took the magazine off both.
+ * @size: capacity of @objs, fixed when the magazine is allocated.
+ * @objs: the objects, @objs[0..@rounds).
+ */
+struct kslab_magazine {
+	struct list_head list;
+	unsigned int rounds;
+	unsigned int size;
+	void *objs[];
+};
+
+/**
+ * struct kslab_cpu - the per-CPU layer of a cache; every field is guarded
+ * by @lock (a local_lock: preemption disabled, no atomic, no irq-save).
+ * @lock: the local_lock.
+ * @loaded: the magazine rents pop from and returns push to; never NULL.
+ * @previous: the other magazine, always full or empty; never NULL.
+ * @stat: &enum kslab_counter counters of this CPU (also bumped with
+ *	this_cpu_inc() outside @lock; task context only, so no update is lost).
+ */
+struct kslab_cpu {
+	local_lock_t lock;
+	struct kslab_magazine *loaded;
+	struct kslab_magazine *previous;
+	unsigned long stat[KSLAB_CNT_NR];
+};
+
+/**
+ * struct kslab_depot - the magazines of one node that no CPU holds.
+ * @lock: guards every field below; plain spin_lock (task context).
+ * @full: full magazines.
+ * @empty: empty magazines of the cache's current size.
+ * @nr_full: magazines on @full.
+ * @nr_empty: magazines on @empty.
+ * @max_full: most magazines @full keeps; more are flushed to the slabs.
+ * @contended: contended acquisitions of @lock since @window.
+ * @window: jiffies when the current contention window began.
+ */
+struct kslab_depot {
+	spinlock_t lock;		/* see the kernel-doc above */
+	struct list_head full;
+	struct list_head empty;
+	unsigned int nr_full;
+	unsigned int nr_empty;
+	unsigned int max_full;
+	unsigned int contended;
+	unsigned long window;
+};
+
+/**
+ * struct kslab_shared - the one magazine of a KSLAB_LOCKED cache.
+ * @lock: guards @mag's rounds and objects (plain spin_lock, task context).
+ * @mag: free objects, shared by every CPU; its size is the cache's
+ *	magazine_size (const).
+ */
+struct kslab_shared {
+	spinlock_t lock;		/* see the kernel-doc above */
+	struct kslab_magazine *mag;
+};
+
+/**
+ * struct kslab_slab - descriptor of one slab, allocated beside its pages.
+ * @list: on its node's partial, full or empty list (node list_lock).
+ * @page: the slab's pages (const); page_private() of its head points back.
+ * @base: page_address(@page) (const).
+ * @nid: node of @page (const).
+ * @nr_free: free indices in @free (node list_lock).
+ * @free: stack of free object indices (node list_lock); an out-of-band
+ *	freelist that a write after return cannot corrupt.
+ */
+struct kslab_slab {
+	struct list_head list;
+	struct page *page;
+	void *base;
+	unsigned int nid;
+	unsigned int nr_free;
+	u16 free[];
+};
+
+/**
+ * struct kslab_node - slabs and depot of one NUMA node.
+ * @list_lock: guards the lists and counters below (plain spin_lock).
+ * @partial: slabs with some objects free.
+ * @full: slabs with no object free.
+ * @empty: slabs with every object free (at most KSLAB_EMPTY_RESERVE unless
+ *	a shrink is pending).
+ * @nr_slabs: slabs on the three lists.
+ * @nr_empty: slabs on @empty.
+ * @nr_free: free objects in the node's slabs.
+ * @depot: the node's depot, on its own cache line.
+ */
+struct kslab_node {
+	spinlock_t list_lock;	/* see the kernel-doc above */
+	struct list_head partial;
+	struct list_head full;
+	struct list_head empty;
+	unsigned long nr_slabs;
+	unsigned long nr_empty;
+	unsigned long nr_free;
+	struct kslab_depot depot ____cacheline_aligned_in_smp;
+};
+
+/**
+ * struct kslab_cache - one kslab cache.
+ * @cpu: the per-CPU layer.
+ * @flags: KSLAB_* flags (const).
+ * @poison: debug mode poisons free objects (debug and no @ctor) (const).
+ * @gfp: gfp bits added to every page allocation, __GFP_ACCOUNT (const).
+ * @layout: slot layout (const).
+ * @ctor: constructor run on every object of a new slab, or NULL (const).
+ * @magazine_size: size of new magazines (KSLAB_LOCKED: of the shared one);
+ *	READ_ONCE, written under @mutex.
+ * @batch: objects a refill takes from the slabs; as @magazine_size.
+ * @shared: KSLAB_LOCKED: the shared magazine; else NULL (const).
+ * @mutex: serialises tune (the resize work's too) and shrink.
+ * @resize_work: grows the magazines when a depot is contended.
+ * @shrinker: gives memory back under pressure.
+ * @cpuhp: on the CPU hotplug state's instance list.
+ * @list: on kslab_caches (kslab_caches_mutex).
+ * @slabs: debug mode: head pfn -> slab, to recognise foreign pointers.
+ * @debugfs: the cache's debugfs directory.
+ * @id: unique number, for debugfs.
+ * @name: the cache's name.
+ * @node: per-node slabs and depot, for each possible node.
+ */
+struct kslab_cache {
+	struct kslab_cpu __percpu *cpu;
+	unsigned int flags;
+	bool poison;
+	gfp_t gfp;
+	struct kslab_layout layout;
+	void (*ctor)(void *obj);
+	unsigned int magazine_size;
+	unsigned int batch;
+	struct kslab_shared *shared;
+	struct mutex mutex;	/* tune, resize, shrink */
+	struct work_struct resize_work;
+	struct shrinker *shrinker;
+	struct hlist_node cpuhp;
+	struct list_head list;
+	struct xarray slabs;
+	struct dentry *debugfs;
+	unsigned int id;
+	char name[KSLAB_NAME_LEN];
+	struct kslab_node *node[];
+};
+
+/* ---- slab.c: slabs of pages, per-node lists ---- */
+unsigned int kslab_slab_alloc_bulk(struct kslab_cache *cache, int nid,
+				   unsigned int nr, void **objs);
+struct kslab_slab *kslab_slab_new(struct kslab_cache *cache, int nid,
+				  gfp_t gfp);
+unsigned int kslab_slab_take_new(struct kslab_cache *cache,
+				 struct kslab_slab *slab, unsigned int nr,
+				 void **objs);
+void kslab_slab_free_bulk(struct kslab_cache *cache, unsigned int nr,
+			  void **objs);
+unsigned long kslab_slab_release_empty(struct kslab_cache *cache, int nid,
+				       unsigned long keep);
+unsigned int kslab_slab_alloc(struct kslab_cache *cache, gfp_t gfp,
+			      unsigned int nr, void **objs);
+unsigned long kslab_node_destroy(struct kslab_cache *cache, int nid);
+u64 kslab_slab_count(struct kslab_cache *cache, u64 *empty);
+struct kslab_slab *kslab_obj_slab(const void *obj);
+void *kslab_slab_obj(struct kslab_cache *cache, struct kslab_slab *slab,
+		     unsigned int idx);
+int kslab_node_init(struct kslab_cache *cache, int nid);
+
+/* ---- magazine.c: per-CPU magazines, depot ---- */
+struct kslab_magazine *kslab_magazine_alloc(unsigned int size, gfp_t gfp,
+					    int nid);
+int kslab_magazines_init(struct kslab_cache *cache);
+void kslab_magazines_destroy(struct kslab_cache *cache);
+void kslab_cpu_drain(struct kslab_cache *cache, struct kslab_cpu *cc);
+void kslab_depot_drain(struct kslab_cache *cache, int nid);
+unsigned long kslab_depot_count(struct kslab_cache *cache, int nid);
+void kslab_magazines_flush(struct kslab_cache *cache);
+void kslab_depot_note_contention(struct kslab_cache *cache,
+				 struct kslab_depot *depot);
+
+/* ---- shared.c: the shared magazine of KSLAB_LOCKED ---- */
+int kslab_shared_init(struct kslab_cache *cache);
+void kslab_shared_destroy(struct kslab_cache *cache);
+void *kslab_shared_rent(struct kslab_cache *cache, gfp_t gfp);
+void kslab_shared_return(struct kslab_cache *cache, void *obj);
+void kslab_shared_flush(struct kslab_cache *cache);
+
+/* ---- debug.c: poison, red zones, double and foreign returns ---- */
+void kslab_debug_init_obj(struct kslab_cache *cache, void *obj);
+void kslab_debug_rent(struct kslab_cache *cache, void *obj);
+int kslab_debug_return(struct kslab_cache *cache, void *obj);
+int kslab_debug_track_slab(struct kslab_cache *cache, struct kslab_slab *slab,
+			   gfp_t gfp);
+void kslab_debug_untrack_slab(struct kslab_cache *cache,
+			      struct kslab_slab *slab);
+
+/* ---- stats.c: counters, debugfs, /proc/kslabinfo ---- */
+int kslab_stats_init(void);
+void kslab_stats_exit(void);
+void kslab_stats_add_cache(struct kslab_cache *cache);
+void kslab_stats_remove_cache(struct kslab_cache *cache);
+unsigned long kslab_stat_sum(struct kslab_cache *cache, enum kslab_counter item);
+
+/* ---- cache.c: kslab_core_init() and kslab_core_exit() are in core.h ---- */
+
+/**
+ * kslab_stat_add() - add to a counter of the current CPU.
+ * @cache: the cache.
+ * @item: the counter.
+ * @n: how much.
+ *
+ * Context: task context, any preemption state.
+ */
+static inline void kslab_stat_add(struct kslab_cache *cache,
+				  enum kslab_counter item, unsigned long n)
+{
+	this_cpu_add(cache->cpu->stat[item], n);
+}
+
+/**
+ * kslab_node_of() - the node structure of a node id.
+ * @cache: the cache.
+ * @nid: a possible node.
+ *
+ * Return: the node's slabs and depot.
+ */
+static inline struct kslab_node *kslab_node_of(struct kslab_cache *cache,
+					       int nid)
+{
+	return cache->node[nid];
+}
+
+/**
+ * kslab_want_init() - whether a rent zeroes the object, exactly as SLUB's
+ * slab_want_init_on_alloc() decides for a kmem_cache.
+ * @cache: the cache.
+ * @gfp: the rent's flags.
+ *
+ * Context: any context.
+ * Return: true when the object must be zeroed.
+ */
+static inline bool kslab_want_init(struct kslab_cache *cache, gfp_t gfp)
+{
+	if (cache->flags & KSLAB_ZERO)
+		return true;
+	if (static_branch_maybe(CONFIG_INIT_ON_ALLOC_DEFAULT_ON,
+				&init_on_alloc)) {
+		if (cache->ctor)
+			return false;
+		if (cache->poison)
+			return gfp & __GFP_ZERO;
+		return true;
+	}
+	return gfp & __GFP_ZERO;
+}
+
+/**
+ * kslab_rent_finish() - debug checks and zeroing of a rented object.
+ * @cache: the cache.
+ * @obj: the object, or NULL.
+ * @gfp: the rent's flags.
+ *
+ * Context: task context; does not sleep.
+ * Return: @obj.
+ */
+static inline void *kslab_rent_finish(struct kslab_cache *cache, void *obj,
+				      gfp_t gfp)
+{
+	if (unlikely(!obj))
+		return NULL;
+	if (unlikely(cache->flags & KSLAB_DEBUG))
+		kslab_debug_rent(cache, obj);
+	if (kslab_want_init(cache, gfp))
+		memset(obj, 0, cache->layout.object_size);
+	return obj;
+}
+
+#endif /* _KSLAB_CORE_INTERNAL_H */

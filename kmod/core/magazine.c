@@ -1,0 +1,652 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kslab per-CPU layer: a loaded and a previous magazine per CPU, and a
+ * depot of full and empty magazines per node (Bonwick & Adams, USENIX
+ * 2001).
+ *
+ * Rent pops from the loaded magazine; if it is empty and the previous one
+ * is full, the two swap; else the empty loaded magazine is traded for a
+ * full one from the depot of the current node; else the loaded magazine is
+ * filled with a batch from the slab layer. Return mirrors it. The previous
+ * magazine is always full or empty, so a CPU that alternates rent and
+ * return around a magazine boundary stays on the fast path.
+ *
+ * The fast path takes the CPU's local_lock (preemption disabled; no lock,
+ * no atomic, no irq-save) and touches only that CPU's kslab_cpu. A return
+ * on another CPU than the rent costs the same as a local one: the object
+ * goes into the returning CPU's magazine.
+ */
+#include <linux/cpu.h>
+#include <linux/jiffies.h>
+#include <linux/local_lock.h>
+#include <linux/overflow.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/topology.h>
+#include <linux/workqueue.h>
+#include <kunit/visibility.h>
+
+#include "internal.h"
+
+/* ---- magazines ---- */
+
+/**
+ * kslab_magazine_alloc() - allocate an empty magazine.
+ * @size: its capacity, 0 or more.
+ * @gfp: allocation flags.
+ * @nid: preferred node, or NUMA_NO_NODE.
+ *
+ * Context: task context; may sleep when @gfp allows it.
+ * Return: the magazine or NULL.
+ */
+struct kslab_magazine *kslab_magazine_alloc(unsigned int size, gfp_t gfp,
+					    int nid)
+{
+	struct kslab_magazine *mag;
+
+	mag = kmalloc_node(struct_size(mag, objs, size), gfp, nid);
+	if (mag) {
+		mag->rounds = 0;
+		mag->size = size;
+	}
+	return mag;
+}
+
+/* Give every object of @mag back to the slab layer. */
+static void kslab_magazine_empty_out(struct kslab_cache *cache,
+				     struct kslab_magazine *mag)
+{
+	kslab_slab_free_bulk(cache, mag->rounds, mag->objs);
+	mag->rounds = 0;
+}
+
+/* Size of the per-CPU magazines: 0 for a KSLAB_LOCKED cache (see shared.c). */
+static unsigned int kslab_cpu_magazine_size(struct kslab_cache *cache)
+{
+	return cache->shared ? 0 : READ_ONCE(cache->magazine_size);
+}
+
+/* ---- depot ---- */
+
+static struct kslab_depot *kslab_local_depot(struct kslab_cache *cache)
+{
+	return &kslab_node_of(cache, numa_mem_id())->depot;
+}
+
+/**
+ * kslab_depot_note_contention() - count a contended depot lock; grow the
+ * magazines when a depot is contended often.
+ * @cache: the cache.
+ * @depot: the depot, its lock held.
+ *
+ * KSLAB_DEPOT_CONTENTION contended acquisitions within one second queue
+ * the cache's resize work, which doubles the magazine size up to
+ * KSLAB_MAGAZINE_MAX.
+ *
+ * Context: task context, @depot->lock held; does not sleep.
+ */
+void kslab_depot_note_contention(struct kslab_cache *cache,
+				 struct kslab_depot *depot)
+{
+	lockdep_assert_held(&depot->lock);
+	kslab_stat_add(cache, KSLAB_CNT_DEPOT_CONTENDED, 1);
+	if (time_after(jiffies, depot->window + HZ)) {
+		depot->window = jiffies;
+		depot->contended = 0;
+	}
+	if (++depot->contended == KSLAB_DEPOT_CONTENTION &&
+	    READ_ONCE(cache->magazine_size) < KSLAB_MAGAZINE_MAX)
+		schedule_work(&cache->resize_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(kslab_depot_note_contention);
+
+static void kslab_depot_lock(struct kslab_cache *cache,
+			     struct kslab_depot *depot)
+	__acquires(&depot->lock)
+{
+	if (likely(spin_trylock(&depot->lock)))
+		return;
+	spin_lock(&depot->lock);
+	kslab_depot_note_contention(cache, depot);
+}
+
+/* Keep an empty magazine in @depot (lock held); else hand it back to free. */
+static struct kslab_magazine *kslab_depot_put_empty(struct kslab_cache *cache,
+						    struct kslab_depot *depot,
+						    struct kslab_magazine *mag)
+{
+	if (mag->size != READ_ONCE(cache->magazine_size) ||
+	    depot->nr_empty >= depot->max_full)
+		return mag;
+	list_add(&mag->list, &depot->empty);
+	depot->nr_empty++;
+	return NULL;
+}
+
+/* Trade the CPU's empty loaded magazine for a full one of the depot. */
+static bool kslab_depot_get_full(struct kslab_cache *cache,
+				 struct kslab_cpu *cc)
+{
+	struct kslab_depot *depot = kslab_local_depot(cache);
+	struct kslab_magazine *full, *drop = NULL;
+
+	kslab_depot_lock(cache, depot);
+	full = list_first_entry_or_null(&depot->full, struct kslab_magazine,
+					list);
+	if (full) {
+		list_del(&full->list);
+		depot->nr_full--;
+		drop = kslab_depot_put_empty(cache, depot, cc->loaded);
+	}
+	spin_unlock(&depot->lock);
+	if (!full)
+		return false;
+	cc->loaded = full;
+	kfree(drop);
+	return true;
+}
+
+/*
+ * Store the CPU's full magazine @full in the depot and hand back an empty
+ * one: the depot's, else @spare. NULL, and nothing stored, when the depot
+ * holds max_full magazines or has no empty one and @spare is NULL.
+ */
+static struct kslab_magazine *kslab_depot_put_full(struct kslab_cache *cache,
+						   struct kslab_depot *depot,
+						   struct kslab_magazine *full,
+						   struct kslab_magazine *spare)
+{
+	struct kslab_magazine *empty = NULL;
+
+	kslab_depot_lock(cache, depot);
+	if (depot->nr_full < depot->max_full) {
+		empty = list_first_entry_or_null(&depot->empty,
+						 struct kslab_magazine, list);
+		if (empty) {
+			list_del(&empty->list);
+			depot->nr_empty--;
+		} else {
+			empty = spare;
+		}
+		if (empty) {
+			list_add(&full->list, &depot->full);
+			depot->nr_full++;
+		}
+	}
+	spin_unlock(&depot->lock);
+	return empty;
+}
+
+/**
+ * kslab_depot_count() - objects a node's depot holds.
+ * @cache: the cache.
+ * @nid: the node.
+ *
+ * Context: task context; does not sleep; takes the depot lock.
+ * Return: rounds in the depot's full magazines.
+ */
+unsigned long kslab_depot_count(struct kslab_cache *cache, int nid)
+{
+	struct kslab_depot *depot = &kslab_node_of(cache, nid)->depot;
+	struct kslab_magazine *mag;
+	unsigned long n = 0;
+
+	spin_lock(&depot->lock);
+	list_for_each_entry(mag, &depot->full, list)
+		n += mag->rounds;
+	spin_unlock(&depot->lock);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(kslab_depot_count);
+
+/**
+ * kslab_depot_drain() - give a depot's objects back to the slabs and free
+ * its magazines.
+ * @cache: the cache.
+ * @nid: the node.
+ *
+ * Context: task context; does not sleep; takes the depot lock.
+ */
+void kslab_depot_drain(struct kslab_cache *cache, int nid)
+{
+	struct kslab_depot *depot = &kslab_node_of(cache, nid)->depot;
+	struct kslab_magazine *mag, *next;
+	LIST_HEAD(mags);
+
+	spin_lock(&depot->lock);
+	list_splice_init(&depot->full, &mags);
+	list_splice_init(&depot->empty, &mags);
+	depot->nr_full = 0;
+	depot->nr_empty = 0;
+	spin_unlock(&depot->lock);
+	list_for_each_entry_safe(mag, next, &mags, list) {
+		kslab_magazine_empty_out(cache, mag);
+		kfree(mag);
+	}
+}
+
+/* ---- rent ---- */
+
+/* Fill the CPU's empty loaded magazine from the node's existing slabs. */
+static bool kslab_refill(struct kslab_cache *cache, struct kslab_cpu *cc)
+{
+	struct kslab_magazine *mag = cc->loaded;
+
+	mag->rounds = kslab_slab_alloc_bulk(cache, numa_mem_id(),
+					    min(cache->batch, mag->size),
+					    mag->objs);
+	return mag->rounds;
+}
+
+/* No object anywhere: a new slab, with no lock held, then fill loaded. */
+static void *kslab_rent_grow(struct kslab_cache *cache, gfp_t gfp)
+{
+	struct kslab_magazine *mag;
+	struct kslab_slab *slab;
+	struct kslab_cpu *cc;
+	void *obj;
+
+	slab = kslab_slab_new(cache, numa_mem_id(), gfp);
+	if (!slab) {
+		kslab_stat_add(cache, KSLAB_CNT_RENT_FAIL, 1);
+		return NULL;
+	}
+	local_lock(&cache->cpu->lock);
+	cc = this_cpu_ptr(cache->cpu);
+	mag = cc->loaded;
+	/* Another task may have filled it meanwhile: then room may be 0. */
+	mag->rounds += kslab_slab_take_new(cache, slab,
+					   min(cache->batch, mag->size - mag->rounds),
+					   mag->objs + mag->rounds);
+	obj = mag->objs[--mag->rounds];
+	cc->stat[KSLAB_CNT_RENT_SLAB]++;
+	local_unlock(&cache->cpu->lock);
+	return obj;
+}
+
+/* The loaded magazine is empty; called with the local_lock, releases it. */
+static void *kslab_rent_slow(struct kslab_cache *cache, gfp_t gfp)
+{
+	struct kslab_cpu *cc = this_cpu_ptr(cache->cpu);
+	enum kslab_counter item;
+	void *obj;
+
+	if (unlikely(cache->shared)) {
+		local_unlock(&cache->cpu->lock);
+		return kslab_shared_rent(cache, gfp);
+	}
+	if (cc->previous->rounds) {
+		swap(cc->loaded, cc->previous);
+		item = KSLAB_CNT_RENT_PREVIOUS;
+	} else if (kslab_depot_get_full(cache, cc)) {
+		item = KSLAB_CNT_RENT_DEPOT;
+	} else if (kslab_refill(cache, cc)) {
+		item = KSLAB_CNT_RENT_SLAB;
+	} else {
+		local_unlock(&cache->cpu->lock);
+		return kslab_rent_grow(cache, gfp);
+	}
+	obj = cc->loaded->objs[--cc->loaded->rounds];
+	cc->stat[item]++;
+	local_unlock(&cache->cpu->lock);
+	return obj;
+}
+
+/**
+ * kslab_rent() - rent one object.
+ * @cache: the cache.
+ * @gfp: allocation flags for a new slab (GFP_KERNEL may sleep); __GFP_ZERO
+ *	zeroes the object, as do init_on_alloc and KSLAB_ZERO, exactly
+ *	as SLUB decides for a kmem_cache.
+ *
+ * Context: task context only, not hard or soft interrupt; may sleep when
+ * @gfp allows it. The fast path disables preemption only.
+ * Return: the object, or NULL when no memory could be had.
+ */
+void *kslab_rent(struct kslab_cache *cache, gfp_t gfp)
+{
+	struct kslab_magazine *mag;
+	struct kslab_cpu *cc;
+	void *obj;
+
+	might_alloc(gfp);
+	local_lock(&cache->cpu->lock);
+	cc = this_cpu_ptr(cache->cpu);
+	mag = cc->loaded;
+	if (unlikely(!mag->rounds))
+		return kslab_rent_finish(cache, kslab_rent_slow(cache, gfp), gfp);
+	obj = mag->objs[--mag->rounds];
+	cc->stat[KSLAB_CNT_RENT_LOADED]++;
+	local_unlock(&cache->cpu->lock);
+	return kslab_rent_finish(cache, obj, gfp);
+}
+EXPORT_SYMBOL_GPL(kslab_rent);
+
+/**
+ * kslab_rent_bulk() - rent up to @nr objects.
+ * @cache: the cache.
+ * @gfp: as for kslab_rent().
+ * @nr: how many.
+ * @objs: where to store them.
+ *
+ * Context: as kslab_rent().
+ * Return: how many objects were rented, 0..@nr; @objs[0..ret) are valid.
+ */
+unsigned int kslab_rent_bulk(struct kslab_cache *cache, gfp_t gfp,
+			     unsigned int nr, void **objs)
+{
+	unsigned int done = 0, i, n;
+	struct kslab_magazine *mag;
+	struct kslab_cpu *cc;
+	void *obj;
+
+	might_alloc(gfp);
+	while (done < nr) {
+		local_lock(&cache->cpu->lock);
+		cc = this_cpu_ptr(cache->cpu);
+		mag = cc->loaded;
+		n = min(mag->rounds, nr - done);
+		mag->rounds -= n;
+		memcpy(objs + done, mag->objs + mag->rounds, n * sizeof(*objs));
+		cc->stat[KSLAB_CNT_RENT_LOADED] += n;
+		done += n;
+		if (done == nr) {
+			local_unlock(&cache->cpu->lock);
+			break;
+		}
+		obj = kslab_rent_slow(cache, gfp);
+		if (!obj)
+			break;
+		objs[done++] = obj;
+	}
+	for (i = 0; i < done; i++)
+		kslab_rent_finish(cache, objs[i], gfp);
+	return done;
+}
+EXPORT_SYMBOL_GPL(kslab_rent_bulk);
+
+/* ---- return ---- */
+
+/* Loaded and previous are full: make previous empty. Returns the path. */
+static enum kslab_counter kslab_return_exchange(struct kslab_cache *cache,
+						struct kslab_cpu *cc)
+{
+	struct kslab_depot *depot = kslab_local_depot(cache);
+	struct kslab_magazine *empty, *spare = NULL;
+
+	empty = kslab_depot_put_full(cache, depot, cc->previous, NULL);
+	if (!empty && READ_ONCE(depot->nr_full) < depot->max_full) {
+		spare = kslab_magazine_alloc(READ_ONCE(cache->magazine_size),
+					     GFP_NOWAIT | __GFP_NOWARN,
+					     numa_mem_id());
+		if (spare)
+			empty = kslab_depot_put_full(cache, depot, cc->previous,
+						     spare);
+	}
+	if (empty) {
+		if (empty != spare)
+			kfree(spare);
+		cc->previous = empty;
+		return KSLAB_CNT_RETURN_DEPOT;
+	}
+	kfree(spare);
+	kslab_magazine_empty_out(cache, cc->previous);
+	return KSLAB_CNT_RETURN_SLAB;
+}
+
+/* The loaded magazine is full; local_lock held. */
+static void kslab_return_slow(struct kslab_cache *cache, struct kslab_cpu *cc,
+			      void *obj)
+{
+	enum kslab_counter item = KSLAB_CNT_RETURN_PREVIOUS;
+
+	if (unlikely(cache->shared)) {
+		kslab_shared_return(cache, obj);
+		return;
+	}
+	if (cc->previous->rounds)
+		item = kslab_return_exchange(cache, cc);
+	swap(cc->loaded, cc->previous);
+	cc->loaded->objs[cc->loaded->rounds++] = obj;
+	cc->stat[item]++;
+}
+
+/* Count a return of an object from another node's slab; local_lock held. */
+static inline void kslab_count_remote(struct kslab_cpu *cc, const void *obj)
+{
+	if (nr_node_ids > 1 && page_to_nid(virt_to_page(obj)) != numa_mem_id())
+		cc->stat[KSLAB_CNT_RETURN_REMOTE]++;
+}
+
+/**
+ * kslab_return() - give one object back.
+ * @cache: the cache it was rented from.
+ * @obj: the object.
+ *
+ * In debug mode (KSLAB_DEBUG) a double return or a pointer that is
+ * not an object of @cache is reported (WARN_ONCE and the debug_error
+ * counter), left alone and refused; without debug mode it is undefined.
+ *
+ * Context: task context only, not hard or soft interrupt; never sleeps;
+ * may be called with preemption disabled. The fast path disables
+ * preemption only.
+ * Return: 0, or in debug mode -EINVAL (foreign pointer) or -EALREADY
+ * (double return).
+ */
+int kslab_return(struct kslab_cache *cache, void *obj)
+{
+	struct kslab_magazine *mag;
+	struct kslab_cpu *cc;
+
+	if (unlikely(cache->flags & KSLAB_DEBUG)) {
+		int err = kslab_debug_return(cache, obj);
+
+		if (err)
+			return err;
+	}
+	local_lock(&cache->cpu->lock);
+	cc = this_cpu_ptr(cache->cpu);
+	mag = cc->loaded;
+	if (likely(mag->rounds < mag->size)) {
+		mag->objs[mag->rounds++] = obj;
+		cc->stat[KSLAB_CNT_RETURN_LOADED]++;
+	} else {
+		kslab_return_slow(cache, cc, obj);
+	}
+	kslab_count_remote(cc, obj);
+	local_unlock(&cache->cpu->lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kslab_return);
+
+static int kslab_return_each(struct kslab_cache *cache, unsigned int nr,
+			     void **objs)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < nr; i++) {
+		int ret = kslab_return(cache, objs[i]);
+
+		if (ret && !err)
+			err = ret;
+	}
+	return err;
+}
+
+/**
+ * kslab_return_bulk() - give @nr objects back.
+ * @cache: the cache they were rented from.
+ * @nr: how many.
+ * @objs: the objects.
+ *
+ * In debug mode each object is checked as by kslab_return(); the good ones
+ * are taken back, the bad ones left alone.
+ *
+ * Context: as kslab_return().
+ * Return: 0, or in debug mode the error of the first refused object.
+ */
+int kslab_return_bulk(struct kslab_cache *cache, unsigned int nr, void **objs)
+{
+	struct kslab_magazine *mag;
+	struct kslab_cpu *cc;
+	unsigned int i = 0, n;
+
+	if (unlikely(cache->flags & KSLAB_DEBUG))
+		return kslab_return_each(cache, nr, objs);
+	while (i < nr) {
+		local_lock(&cache->cpu->lock);
+		cc = this_cpu_ptr(cache->cpu);
+		mag = cc->loaded;
+		n = min(mag->size - mag->rounds, nr - i);
+		memcpy(mag->objs + mag->rounds, objs + i, n * sizeof(*objs));
+		mag->rounds += n;
+		cc->stat[KSLAB_CNT_RETURN_LOADED] += n;
+		for (n += i; i < n; i++)
+			kslab_count_remote(cc, objs[i]);
+		if (i < nr) {
+			kslab_return_slow(cache, cc, objs[i]);
+			kslab_count_remote(cc, objs[i++]);
+		}
+		local_unlock(&cache->cpu->lock);
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kslab_return_bulk);
+
+/* ---- flushing and resizing the per-CPU layer ---- */
+
+/**
+ * kslab_cpu_drain() - give a CPU's magazine contents back to the slabs.
+ * @cache: the cache.
+ * @cc: the CPU's kslab_cpu: its local_lock held, or the CPU is dead.
+ *
+ * Context: task context; does not sleep.
+ */
+void kslab_cpu_drain(struct kslab_cache *cache, struct kslab_cpu *cc)
+{
+	kslab_magazine_empty_out(cache, cc->loaded);
+	kslab_magazine_empty_out(cache, cc->previous);
+}
+
+struct kslab_flush {
+	struct work_struct work;
+	struct kslab_cache *cache;
+};
+
+static DEFINE_PER_CPU(struct kslab_flush, kslab_flush);
+/* Guards kslab_flush: one flush of any cache at a time. */
+static DEFINE_MUTEX(kslab_flush_mutex);
+
+/* Runs on the CPU to flush: drain, and resize its magazines if needed. */
+static void kslab_flush_cpu(struct work_struct *work)
+{
+	struct kslab_cache *cache = container_of(work, struct kslab_flush,
+						 work)->cache;
+	unsigned int size = kslab_cpu_magazine_size(cache);
+	struct kslab_magazine *mags[2] = {};
+	struct kslab_cpu *cc;
+
+	if (this_cpu_ptr(cache->cpu)->loaded->size != size ||
+	    this_cpu_ptr(cache->cpu)->previous->size != size) {
+		mags[0] = kslab_magazine_alloc(size, GFP_KERNEL, numa_mem_id());
+		mags[1] = kslab_magazine_alloc(size, GFP_KERNEL, numa_mem_id());
+	}
+	local_lock(&cache->cpu->lock);
+	cc = this_cpu_ptr(cache->cpu);
+	kslab_cpu_drain(cache, cc);
+	if (mags[0] && mags[1]) {
+		swap(cc->loaded, mags[0]);
+		swap(cc->previous, mags[1]);
+	}
+	local_unlock(&cache->cpu->lock);
+	kfree(mags[0]);
+	kfree(mags[1]);
+}
+
+/**
+ * kslab_magazines_flush() - empty every CPU's magazines, every depot and
+ * the shared magazine into the slabs; per-CPU magazines of an old size are
+ * replaced.
+ * @cache: the cache.
+ *
+ * Context: task context; sleeps (waits for a work item on every CPU).
+ */
+void kslab_magazines_flush(struct kslab_cache *cache)
+{
+	unsigned int cpu;
+	int nid;
+
+	mutex_lock(&kslab_flush_mutex);
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		struct kslab_flush *f = per_cpu_ptr(&kslab_flush, cpu);
+
+		INIT_WORK(&f->work, kslab_flush_cpu);
+		f->cache = cache;
+		queue_work_on(cpu, system_wq, &f->work);
+	}
+	for_each_online_cpu(cpu)
+		flush_work(&per_cpu_ptr(&kslab_flush, cpu)->work);
+	cpus_read_unlock();
+	mutex_unlock(&kslab_flush_mutex);
+	for_each_node(nid)
+		kslab_depot_drain(cache, nid);
+	if (cache->shared)
+		kslab_shared_flush(cache);
+}
+
+/* ---- set-up and tear-down ---- */
+
+/**
+ * kslab_magazines_init() - give every possible CPU two empty magazines.
+ * @cache: the cache, its magazine_size and shared magazine set and cpu
+ *	allocated (zeroed).
+ *
+ * Context: task context; may sleep.
+ * Return: 0 or -ENOMEM (kslab_magazines_destroy() cleans up).
+ */
+int kslab_magazines_init(struct kslab_cache *cache)
+{
+	unsigned int cpu, size = kslab_cpu_magazine_size(cache);
+
+	for_each_possible_cpu(cpu) {
+		struct kslab_cpu *cc = per_cpu_ptr(cache->cpu, cpu);
+		int nid = cpu_to_mem(cpu);
+
+		local_lock_init(&cc->lock);
+		cc->loaded = kslab_magazine_alloc(size, GFP_KERNEL, nid);
+		cc->previous = kslab_magazine_alloc(size, GFP_KERNEL, nid);
+		if (!cc->loaded || !cc->previous)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * kslab_magazines_destroy() - empty and free every magazine of a cache.
+ * @cache: the cache, no longer used by anyone, off the hotplug list.
+ *
+ * Context: task context; does not sleep.
+ */
+void kslab_magazines_destroy(struct kslab_cache *cache)
+{
+	unsigned int cpu;
+	int nid;
+
+	for_each_possible_cpu(cpu) {
+		struct kslab_cpu *cc = per_cpu_ptr(cache->cpu, cpu);
+
+		/* Only both or neither can hold objects. */
+		if (cc->loaded && cc->previous)
+			kslab_cpu_drain(cache, cc);
+		kfree(cc->loaded);
+		kfree(cc->previous);
+		cc->loaded = NULL;
+		cc->previous = NULL;
+	}
+	for_each_node(nid)
+		if (kslab_node_of(cache, nid))
+			kslab_depot_drain(cache, nid);
+	kslab_shared_destroy(cache);
+}

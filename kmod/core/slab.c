@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kslab slab layer: slabs of 2^order pages from the page allocator, carved
+ * into slots of one stride, on per-node partial/full/empty lists.
+ *
+ * The freelist is out of band: each slab descriptor (kmalloc'd beside the
+ * pages) holds a stack of free object indices. A write after return cannot
+ * redirect the allocator (no in-object pointer to hijack, so no need for
+ * SLUB's obfuscated free pointer), and every index is in range by
+ * construction. The cost is 2 bytes per object in the descriptor. The head
+ * page's page_private() points at the descriptor, so an object finds its
+ * slab in O(1).
+ *
+ * Locking: a node's list_lock guards its lists, counters and the free
+ * stacks of its slabs; it is a plain spin_lock (task context only) and is
+ * never held together with another node's or with a depot lock. Pages are
+ * allocated with no lock held and freed after the lock is dropped.
+ */
+#include <linux/gfp.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <kunit/visibility.h>
+
+#include "internal.h"
+
+static_assert((PAGE_SIZE << KSLAB_MAX_ORDER) / KSLAB_SIZE_MIN <=
+	      U16_MAX + 1, "object index must fit the u16 freelist");
+
+/* ---- KUnit fault hook ---- */
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Fail the page allocation of the next kslab_fail_slabs new slabs. */
+atomic_t kslab_fail_slabs = ATOMIC_INIT(0);
+EXPORT_SYMBOL_IF_KUNIT(kslab_fail_slabs);
+
+static bool kslab_should_fail(void)
+{
+	return atomic_add_unless(&kslab_fail_slabs, -1, 0);
+}
+#else
+static bool kslab_should_fail(void)
+{
+	return false;
+}
+#endif
+
+/* ---- objects and their slab ---- */
+
+/**
+ * kslab_obj_slab() - the slab an object of a kslab cache lies in.
+ * @obj: an object rented from a kslab cache.
+ *
+ * Context: any context.
+ * Return: its slab descriptor.
+ */
+struct kslab_slab *kslab_obj_slab(const void *obj)
+{
+	return (struct kslab_slab *)page_private(virt_to_head_page(obj));
+}
+EXPORT_SYMBOL_IF_KUNIT(kslab_obj_slab);
+
+/**
+ * kslab_slab_obj() - address of object @idx of @slab.
+ * @cache: the slab's cache.
+ * @slab: the slab.
+ * @idx: object index, below cache->layout.objects.
+ *
+ * Context: any context.
+ * Return: the object.
+ */
+void *kslab_slab_obj(struct kslab_cache *cache, struct kslab_slab *slab,
+		     unsigned int idx)
+{
+	return slab->base + idx * cache->layout.stride + cache->layout.offset;
+}
+
+static unsigned int kslab_slab_index(struct kslab_cache *cache,
+				     struct kslab_slab *slab, void *obj)
+{
+	return (obj - slab->base - cache->layout.offset) / cache->layout.stride;
+}
+
+/* ---- new slabs and freeing slabs ---- */
+
+static struct page *kslab_pages_alloc(struct kslab_cache *cache, int nid,
+				      gfp_t gfp)
+{
+	unsigned int order = cache->layout.order;
+
+	if (kslab_should_fail())
+		return NULL;
+	gfp = (gfp & KSLAB_GFP_PASS) | cache->gfp;
+	if (order)
+		gfp |= __GFP_COMP;
+	return alloc_pages_node(nid, gfp, order);
+}
+
+static void kslab_slab_init(struct kslab_cache *cache, struct kslab_slab *slab)
+{
+	unsigned int i, n = cache->layout.objects;
+
+	slab->nr_free = n;
+	for (i = 0; i < n; i++) {
+		void *obj = kslab_slab_obj(cache, slab, i);
+
+		/* Pop order = address order: sequential rents stay cache-hot. */
+		slab->free[i] = n - 1 - i;
+		if (cache->ctor)
+			cache->ctor(obj);
+		if (cache->flags & KSLAB_DEBUG)
+			kslab_debug_init_obj(cache, obj);
+	}
+}
+
+/**
+ * kslab_slab_new() - allocate a slab, on no list yet.
+ * @cache: the cache.
+ * @nid: preferred node (the page allocator may fall back to another).
+ * @gfp: allocation flags; may sleep when they allow it.
+ *
+ * Context: task context, no kslab lock held.
+ * Return: the slab, all of its objects free and constructed, or NULL.
+ */
+struct kslab_slab *kslab_slab_new(struct kslab_cache *cache, int nid,
+				  gfp_t gfp)
+{
+	unsigned int objects = cache->layout.objects;
+	struct kslab_slab *slab;
+	struct page *page;
+
+	slab = kmalloc_node(struct_size(slab, free, objects),
+			    gfp & KSLAB_GFP_PASS, nid);
+	if (!slab)
+		return NULL;
+	page = kslab_pages_alloc(cache, nid, gfp);
+	if (!page)
+		goto free_slab;
+	slab->page = page;
+	slab->base = page_address(page);
+	slab->nid = page_to_nid(page);
+	set_page_private(page, (unsigned long)slab);
+	if (kslab_debug_track_slab(cache, slab, gfp))
+		goto free_page;
+	kslab_slab_init(cache, slab);
+	kslab_stat_add(cache, KSLAB_CNT_SLAB_ALLOC, 1);
+	kslab_stat_add(cache, KSLAB_CNT_PAGES_ALLOC, 1UL << cache->layout.order);
+	return slab;
+
+free_page:
+	set_page_private(page, 0);
+	__free_pages(page, cache->layout.order);
+free_slab:
+	kfree(slab);
+	return NULL;
+}
+
+static void kslab_slab_free(struct kslab_cache *cache, struct kslab_slab *slab)
+{
+	kslab_debug_untrack_slab(cache, slab);
+	set_page_private(slab->page, 0);
+	__free_pages(slab->page, cache->layout.order);
+	kfree(slab);
+	kslab_stat_add(cache, KSLAB_CNT_SLAB_FREE, 1);
+	kslab_stat_add(cache, KSLAB_CNT_PAGES_FREE, 1UL << cache->layout.order);
+}
+
+/* Free the slabs on @list; returns the pages freed. No lock held. */
+static unsigned long kslab_slabs_free(struct kslab_cache *cache,
+				      struct list_head *list)
+{
+	struct kslab_slab *slab, *next;
+	unsigned long pages = 0;
+
+	list_for_each_entry_safe(slab, next, list, list) {
+		kslab_slab_free(cache, slab);
+		pages += 1UL << cache->layout.order;
+	}
+	return pages;
+}
+
+/* ---- taking objects out of slabs ---- */
+
+/* Pop up to @nr objects of @slab; node->list_lock held. */
+static unsigned int kslab_slab_pop(struct kslab_cache *cache,
+				   struct kslab_node *node,
+				   struct kslab_slab *slab, unsigned int nr,
+				   void **objs)
+{
+	unsigned int i, n = min(nr, slab->nr_free);
+
+	if (n && slab->nr_free == cache->layout.objects)
+		node->nr_empty--;
+	for (i = 0; i < n; i++)
+		objs[i] = kslab_slab_obj(cache, slab, slab->free[--slab->nr_free]);
+	node->nr_free -= n;
+	if (!slab->nr_free)
+		list_move(&slab->list, &node->full);
+	else if (n)
+		list_move(&slab->list, &node->partial);
+	return n;
+}
+
+/**
+ * kslab_slab_alloc_bulk() - take objects from a node's existing slabs.
+ * @cache: the cache.
+ * @nid: the node.
+ * @nr: how many at most.
+ * @objs: where to store them.
+ *
+ * Partial slabs first, then empty ones; never allocates.
+ *
+ * Context: task context; does not sleep; takes the node's list_lock.
+ * Return: how many objects were stored, 0..@nr.
+ */
+unsigned int kslab_slab_alloc_bulk(struct kslab_cache *cache, int nid,
+				   unsigned int nr, void **objs)
+{
+	struct kslab_node *node = kslab_node_of(cache, nid);
+	struct kslab_slab *slab;
+	unsigned int got = 0;
+
+	spin_lock(&node->list_lock);
+	while (got < nr) {
+		slab = list_first_entry_or_null(&node->partial,
+						struct kslab_slab, list);
+		if (!slab)
+			slab = list_first_entry_or_null(&node->empty,
+							struct kslab_slab, list);
+		if (!slab)
+			break;
+		got += kslab_slab_pop(cache, node, slab, nr - got, objs + got);
+	}
+	spin_unlock(&node->list_lock);
+	return got;
+}
+
+/**
+ * kslab_slab_take_new() - take objects from a new slab and publish it.
+ * @cache: the cache.
+ * @slab: a slab from kslab_slab_new(), on no list.
+ * @nr: how many objects to take, 0 or more.
+ * @objs: where to store them.
+ *
+ * Context: task context; does not sleep; takes the slab's node list_lock.
+ * Return: how many objects were stored.
+ */
+unsigned int kslab_slab_take_new(struct kslab_cache *cache,
+				 struct kslab_slab *slab, unsigned int nr,
+				 void **objs)
+{
+	struct kslab_node *node = kslab_node_of(cache, slab->nid);
+	unsigned int n;
+
+	spin_lock(&node->list_lock);
+	list_add(&slab->list, &node->empty);
+	node->nr_empty++;
+	node->nr_slabs++;
+	node->nr_free += slab->nr_free;
+	n = kslab_slab_pop(cache, node, slab, nr, objs);
+	spin_unlock(&node->list_lock);
+	return n;
+}
+
+/**
+ * kslab_slab_alloc() - rent objects straight from the slab layer.
+ * @cache: the cache.
+ * @gfp: allocation flags for a new slab; may sleep when they allow it.
+ * @nr: how many at most.
+ * @objs: where to store them.
+ *
+ * Takes from the current node's slabs, else allocates one new slab.
+ *
+ * Context: task context, no kslab lock held.
+ * Return: how many objects were stored; 0 when a new slab failed.
+ */
+unsigned int kslab_slab_alloc(struct kslab_cache *cache, gfp_t gfp,
+			      unsigned int nr, void **objs)
+{
+	int nid = numa_mem_id();
+	struct kslab_slab *slab;
+	unsigned int n;
+
+	n = kslab_slab_alloc_bulk(cache, nid, nr, objs);
+	if (n)
+		return n;
+	slab = kslab_slab_new(cache, nid, gfp);
+	if (!slab)
+		return 0;
+	return kslab_slab_take_new(cache, slab, nr, objs);
+}
+
+/* ---- giving objects back to slabs ---- */
+
+/* Push @obj back to @slab; node->list_lock held. Extra empties to @release. */
+static void kslab_slab_push(struct kslab_cache *cache, struct kslab_node *node,
+			    struct kslab_slab *slab, void *obj,
+			    struct list_head *release)
+{
+	unsigned int objects = cache->layout.objects;
+
+	slab->free[slab->nr_free++] = kslab_slab_index(cache, slab, obj);
+	node->nr_free++;
+	if (slab->nr_free < objects) {
+		if (slab->nr_free == 1)
+			list_move(&slab->list, &node->partial);
+		return;
+	}
+	if (node->nr_empty >= KSLAB_EMPTY_RESERVE) {
+		list_move(&slab->list, release);
+		node->nr_slabs--;
+		node->nr_free -= objects;
+	} else {
+		list_move(&slab->list, &node->empty);
+		node->nr_empty++;
+	}
+}
+
+/**
+ * kslab_slab_free_bulk() - give objects back to their slabs.
+ * @cache: the cache.
+ * @nr: how many.
+ * @objs: the objects, of any node.
+ *
+ * A slab that becomes empty is kept while its node has fewer than
+ * KSLAB_EMPTY_RESERVE empty slabs, else its pages go back at once.
+ *
+ * Context: task context, any preemption state; does not sleep; takes the
+ * list_lock of each node in turn.
+ */
+void kslab_slab_free_bulk(struct kslab_cache *cache, unsigned int nr,
+			  void **objs)
+{
+	LIST_HEAD(release);
+	unsigned int i = 0;
+
+	/* One lock round per run of objects from the same node. */
+	while (i < nr) {
+		struct kslab_slab *slab = kslab_obj_slab(objs[i]);
+		struct kslab_node *node = kslab_node_of(cache, slab->nid);
+
+		spin_lock(&node->list_lock);
+		do {
+			kslab_slab_push(cache, node, slab, objs[i], &release);
+			if (++i == nr)
+				break;
+			slab = kslab_obj_slab(objs[i]);
+		} while (kslab_node_of(cache, slab->nid) == node);
+		spin_unlock(&node->list_lock);
+	}
+	kslab_slabs_free(cache, &release);
+}
+
+/**
+ * kslab_slab_release_empty() - give a node's empty slabs back.
+ * @cache: the cache.
+ * @nid: the node.
+ * @keep: empty slabs to keep.
+ *
+ * Context: task context; does not sleep; takes the node's list_lock.
+ * Return: pages freed.
+ */
+unsigned long kslab_slab_release_empty(struct kslab_cache *cache, int nid,
+				       unsigned long keep)
+{
+	struct kslab_node *node = kslab_node_of(cache, nid);
+	struct kslab_slab *slab, *next;
+	LIST_HEAD(release);
+
+	spin_lock(&node->list_lock);
+	list_for_each_entry_safe(slab, next, &node->empty, list) {
+		if (node->nr_empty <= keep)
+			break;
+		list_move(&slab->list, &release);
+		node->nr_empty--;
+		node->nr_slabs--;
+		node->nr_free -= cache->layout.objects;
+	}
+	spin_unlock(&node->list_lock);
+	return kslab_slabs_free(cache, &release);
+}
+
+/**
+ * kslab_slab_count() - slabs of a cache, over every node.
+ * @cache: the cache.
+ * @empty: set to how many of them are empty.
+ *
+ * Context: task context; does not sleep; takes each node's list_lock.
+ * Return: the number of slabs.
+ */
+u64 kslab_slab_count(struct kslab_cache *cache, u64 *empty)
+{
+	u64 slabs = 0;
+	int nid;
+
+	*empty = 0;
+	for_each_node(nid) {
+		struct kslab_node *node = kslab_node_of(cache, nid);
+
+		spin_lock(&node->list_lock);
+		slabs += node->nr_slabs;
+		*empty += node->nr_empty;
+		spin_unlock(&node->list_lock);
+	}
+	return slabs;
+}
+
+/* ---- nodes ---- */
+
+/**
+ * kslab_node_init() - allocate and set up the slabs and depot of a node.
+ * @cache: the cache.
+ * @nid: a possible node.
+ *
+ * Context: task context; may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int kslab_node_init(struct kslab_cache *cache, int nid)
+{
+	int home = node_state(nid, N_NORMAL_MEMORY) ? nid : NUMA_NO_NODE;
+	struct kslab_node *node;
+
+	node = kzalloc_node(sizeof(*node), GFP_KERNEL, home);
+	if (!node)
+		return -ENOMEM;
+	spin_lock_init(&node->list_lock);
+	INIT_LIST_HEAD(&node->partial);
+	INIT_LIST_HEAD(&node->full);
+	INIT_LIST_HEAD(&node->empty);
+	spin_lock_init(&node->depot.lock);
+	INIT_LIST_HEAD(&node->depot.full);
+	INIT_LIST_HEAD(&node->depot.empty);
+	node->depot.max_full = KSLAB_DEPOT_PER_CPU *
+			       max_t(unsigned int, nr_cpus_node(nid), 1) + 1;
+	node->depot.window = jiffies;
+	cache->node[nid] = node;
+	return 0;
+}
+
+/**
+ * kslab_node_destroy() - free a node's slabs and the node.
+ * @cache: the cache.
+ * @nid: the node.
+ *
+ * Slabs that still hold rented objects are leaked, not freed, as SLUB does.
+ *
+ * Context: task context; the cache is no longer used.
+ * Return: objects still rented on this node.
+ */
+unsigned long kslab_node_destroy(struct kslab_cache *cache, int nid)
+{
+	struct kslab_node *node = kslab_node_of(cache, nid);
+	unsigned long rented;
+
+	if (!node)
+		return 0;
+	kslab_slab_release_empty(cache, nid, 0);
+	rented = node->nr_slabs * cache->layout.objects - node->nr_free;
+	kfree(node);
+	cache->node[nid] = NULL;
+	return rented;
+}

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the kslab allocator on many CPUs: a kthread per CPU renting on one
+ * CPU and returning on another, NUMA placement, the CPU hotplug drain, and
+ * the fast-path cost against kmem_cache (printed, never asserted).
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/cpu.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include "kslab_test.h"
+
+/* ---- cross-CPU stress ---- */
+
+#define STRESS_ITERS	1500U
+#define STRESS_RING	512U
+#define STRESS_BATCH	8U
+
+struct stress_obj {
+	void *obj;
+	unsigned int cpu;
+};
+
+struct stress {
+	struct kslab_cache *cache;
+	struct xarray live;		/* objects rented now, by address */
+	spinlock_t lock;		/* guards the ring */
+	struct stress_obj ring[STRESS_RING];
+	unsigned int head, tail;
+	atomic_t errors, rents, returns, remote, running;
+	struct completion done;
+};
+
+/* Rented: no one else may hold it. */
+static void stress_rented(struct stress *st, void *obj)
+{
+	if (xa_insert(&st->live, (unsigned long)obj >> 3, xa_mk_value(1),
+		      GFP_KERNEL))
+		atomic_inc(&st->errors);
+	atomic_inc(&st->rents);
+}
+
+static void stress_return(struct stress *st, struct stress_obj *so)
+{
+	if (!xa_erase(&st->live, (unsigned long)so->obj >> 3))
+		atomic_inc(&st->errors);
+	if (so->cpu != raw_smp_processor_id())
+		atomic_inc(&st->remote);
+	if (kslab_return(st->cache, so->obj))
+		atomic_inc(&st->errors);
+	atomic_inc(&st->returns);
+}
+
+static bool stress_push(struct stress *st, void *obj)
+{
+	bool ok;
+
+	spin_lock(&st->lock);
+	ok = st->head - st->tail < STRESS_RING;
+	if (ok)
+		st->ring[st->head++ % STRESS_RING] = (struct stress_obj){
+			obj, raw_smp_processor_id() };
+	spin_unlock(&st->lock);
+	return ok;
+}
+
+static bool stress_pop(struct stress *st, struct stress_obj *so)
+{
+	bool ok;
+
+	spin_lock(&st->lock);
+	ok = st->head != st->tail;
+	if (ok)
+		*so = st->ring[st->tail++ % STRESS_RING];
+	spin_unlock(&st->lock);
+	return ok;
+}
+
+static void stress_round(struct stress *st, unsigned int i)
+{
+	void *objs[STRESS_BATCH];
+	unsigned int n, k;
+	struct stress_obj so;
+
+	n = i % 3 ? kslab_rent_bulk(st->cache, GFP_KERNEL, i % STRESS_BATCH + 1, objs) :
+		!!(objs[0] = kslab_rent(st->cache, GFP_KERNEL));
+	for (k = 0; k < n; k++) {
+		stress_rented(st, objs[k]);
+		if (!stress_push(st, objs[k])) {
+			so = (struct stress_obj){ objs[k], raw_smp_processor_id() };
+			stress_return(st, &so);
+		}
+	}
+	for (k = 0; k < n && stress_pop(st, &so); k++)
+		stress_return(st, &so);
+}
+
+static int stress_thread(void *arg)
+{
+	struct stress *st = arg;
+	unsigned int i;
+
+	for (i = 0; i < STRESS_ITERS; i++) {
+		stress_round(st, i);
+		if (i % 64 == 0)
+			cond_resched();
+	}
+	if (atomic_dec_and_test(&st->running))
+		complete(&st->done);
+	return 0;
+}
+
+static void test_stress(struct kunit *test)
+{
+	struct stress *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	struct stress_obj so;
+	unsigned int cpu;
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	st->cache = test_cache(test, 64, 0, KSLAB_DEBUG, 8);
+	xa_init(&st->live);
+	spin_lock_init(&st->lock);
+	init_completion(&st->done);
+	atomic_set(&st->running, num_online_cpus());
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		struct task_struct *t;
+
+		t = kthread_create(stress_thread, st, "kslab-stress/%u", cpu);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		kthread_bind(t, cpu);
+		wake_up_process(t);
+	}
+	cpus_read_unlock();
+	wait_for_completion(&st->done);
+	while (stress_pop(st, &so))
+		stress_return(st, &so);
+	kunit_info(test, "%d rents, %d returned on another CPU\n",
+		   atomic_read(&st->rents), atomic_read(&st->remote));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&st->errors));
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->rents), atomic_read(&st->returns));
+	KUNIT_EXPECT_TRUE(test, xa_empty(&st->live));
+	if (num_online_cpus() > 1)
+		KUNIT_EXPECT_GT(test, atomic_read(&st->remote), 0);
+	KUNIT_EXPECT_EQ(test, 0, test_stat(st->cache, KSLAB_CNT_DEBUG_ERROR));
+	test_expect_idle(test, st->cache);
+	xa_destroy(&st->live);
+}
+
+/* ---- NUMA ---- */
+
+#define NUMA_OBJS	16U
+
+struct numa_work {
+	struct kslab_cache *cache;
+	void *objs[NUMA_OBJS];
+	unsigned int wrong;
+	int nid;
+};
+
+static long numa_rent(void *arg)
+{
+	struct numa_work *w = arg;
+	unsigned int i;
+
+	w->nid = numa_mem_id();
+	for (i = 0; i < NUMA_OBJS; i++) {
+		w->objs[i] = kslab_rent(w->cache, GFP_KERNEL);
+		if (!w->objs[i] || page_to_nid(virt_to_page(w->objs[i])) != w->nid)
+			w->wrong++;
+	}
+	return 0;
+}
+
+static long numa_return(void *arg)
+{
+	struct numa_work *w = arg;
+
+	return kslab_return_bulk(w->cache, NUMA_OBJS, w->objs);
+}
+
+/* Objects come from the renting CPU's node; cross-node returns counted. */
+static void test_numa(struct kunit *test)
+{
+	struct kslab_cache *cache = test_cache(test, 64, 0, 0, 0);
+	struct numa_work w[2] = { { .cache = cache }, { .cache = cache } };
+	unsigned int cpu[2], n = 0;
+	int nid;
+
+	for_each_node_state(nid, N_MEMORY) {
+		if (n < 2 && !cpumask_empty(cpumask_of_node(nid)))
+			cpu[n++] = cpumask_any_and(cpumask_of_node(nid),
+						   cpu_online_mask);
+	}
+	if (n < 2 || cpu[0] >= nr_cpu_ids || cpu[1] >= nr_cpu_ids)
+		kunit_skip(test, "needs 2 NUMA nodes with memory and CPUs");
+	work_on_cpu(cpu[0], numa_rent, &w[0]);
+	work_on_cpu(cpu[1], numa_rent, &w[1]);
+	KUNIT_EXPECT_NE(test, w[0].nid, w[1].nid);
+	KUNIT_EXPECT_EQ(test, 0, w[0].wrong);
+	KUNIT_EXPECT_EQ(test, 0, w[1].wrong);
+	/* Each node's objects go back on the other node. */
+	work_on_cpu(cpu[1], numa_return, &w[0]);
+	work_on_cpu(cpu[0], numa_return, &w[1]);
+	KUNIT_EXPECT_EQ(test, 2 * NUMA_OBJS,
+			test_stat(cache, KSLAB_CNT_RETURN_REMOTE));
+	test_expect_idle(test, cache);
+}
+
+/* ---- CPU hotplug ---- */
+
+static long hotplug_fill(void *arg)
+{
+	struct kslab_cache *cache = arg;
+	void *objs[6];
+
+	if (kslab_rent_bulk(cache, GFP_KERNEL, 6, objs) != 6)
+		return -ENOMEM;
+	return kslab_return_bulk(cache, 6, objs);
+}
+
+/* A CPU going offline leaves no object in its magazines. */
+static void test_hotplug(struct kunit *test)
+{
+	struct kslab_cache *cache = test_cache(test, 64, 0, 0, 4);
+	unsigned int cpu = cpumask_last(cpu_online_mask);
+	struct kslab_cpu *cc = per_cpu_ptr(cache->cpu, cpu);
+
+	if (num_online_cpus() < 2 || cpu == 0)
+		kunit_skip(test, "needs a second CPU");
+	KUNIT_ASSERT_EQ(test, 0, work_on_cpu(cpu, hotplug_fill, cache));
+	KUNIT_EXPECT_EQ(test, 6, cc->loaded->rounds + cc->previous->rounds);
+	if (remove_cpu(cpu))
+		kunit_skip(test, "CPU %u cannot go offline", cpu);
+	KUNIT_EXPECT_EQ(test, 0, cc->loaded->rounds + cc->previous->rounds);
+	KUNIT_EXPECT_EQ(test, 0, add_cpu(cpu));
+	test_expect_idle(test, cache);
+}
+
+/* ---- fast path cost ---- */
+
+#define PERF_PAIRS	20000U
+#define PERF_PASSES	3U
+
+static u64 perf_kslab(struct kslab_cache *cache)
+{
+	u64 t = ktime_get_ns();
+	unsigned int i;
+
+	for (i = 0; i < PERF_PAIRS; i++)
+		kslab_return(cache, kslab_rent(cache, GFP_KERNEL));
+	return ktime_get_ns() - t;
+}
+
+static u64 perf_kmem_cache(struct kmem_cache *s)
+{
+	u64 t = ktime_get_ns();
+	unsigned int i;
+
+	for (i = 0; i < PERF_PAIRS; i++)
+		kmem_cache_free(s, kmem_cache_alloc(s, GFP_KERNEL));
+	return ktime_get_ns() - t;
+}
+
+/* 64 B rent+return pairs on one CPU: kslab against kmem_cache (SLUB). */
+static void test_perf(struct kunit *test)
+{
+	struct kslab_cache *cache = test_cache(test, 64, 0, 0, 0);
+	u64 ks = U64_MAX, km = U64_MAX;
+	struct kmem_cache *s;
+	unsigned int pass;
+
+	s = kmem_cache_create("kslab-kunit-perf", 64, 0, SLAB_NO_MERGE, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	migrate_disable();
+	for (pass = 0; pass <= PERF_PASSES; pass++) {
+		u64 a = perf_kslab(cache), b = perf_kmem_cache(s);
+
+		/* Pass 0 warms up. */
+		if (pass) {
+			ks = min(ks, a);
+			km = min(km, b);
+		}
+	}
+	migrate_enable();
+	kmem_cache_destroy(s);
+	kunit_info(test, "64 B pair, best of %u x %u, init_on_alloc %d: kslab %llu ns, kmem_cache %llu ns, ratio %llu%%\n",
+		   PERF_PASSES, PERF_PAIRS, want_init_on_alloc(GFP_KERNEL),
+		   div_u64(ks, PERF_PAIRS), div_u64(km, PERF_PAIRS),
+		   div64_u64(100 * ks, km ?: 1));
+}
+
+static struct kunit_case stress_test_cases[] = {
+	KUNIT_CASE_SLOW(test_stress),
+	KUNIT_CASE(test_numa),
+	KUNIT_CASE(test_hotplug),
+	KUNIT_CASE_SLOW(test_perf),
+	{}
+};
+
+static struct kunit_suite stress_test_suite = {
+	.name = "kslab_smp",
+	.test_cases = stress_test_cases,
+};
+
+kunit_test_suite(stress_test_suite);
