@@ -16,13 +16,27 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 # from Debian's linux-source-6.12 on first use; only userspace needs it.
 KSRC ?= $(shell . scripts/lib.sh; source_tree 2>/dev/null)
 
-.PHONY: all modules userspace deps check bench stress clean help
+# Where `make install` puts the in-kernel API for other modules: the header
+# as $(KSLAB_API)/include/kslab/kslab.h, kslab.ko's Module.symvers as
+# $(KSLAB_API)/<kernel release>/Module.symvers (see kmod/sample/).
+KSLAB_API ?= /usr/local/lib/kslab
+
+.PHONY: all modules install userspace deps check bench stress clean help
 
 all: modules userspace
 
 modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree; run 'make deps' or set KDIR" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# modules_install honours INSTALL_MOD_PATH; DESTDIR prefixes the API files.
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	rel=$$(cat $(KDIR)/include/config/kernel.release) && \
+	install -D -m 0644 include/kslab/kslab.h \
+		$(DESTDIR)$(KSLAB_API)/include/kslab/kslab.h && \
+	install -D -m 0644 Module.symvers \
+		$(DESTDIR)$(KSLAB_API)/$$rel/Module.symvers
 
 userspace:
 	$(MAKE) -C userspace KSRC="$(KSRC)"
@@ -45,6 +59,7 @@ clean:
 
 help:
 	@echo "make          build kmod/kslab.ko, the KUnit module and userspace (KDIR=...)"
+	@echo "make install  modules_install, plus <kslab/kslab.h> and Module.symvers in KSLAB_API"
 	@echo "make deps     install what building and testing needs (apt-get)"
 	@echo "make check    build and run every test in QEMU guests"
 	@echo "make bench    run the benchmark in a QEMU guest"

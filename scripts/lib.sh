@@ -50,7 +50,8 @@ debug_build_dir() {
 snapshot_tree() {
 	rm -rf "$2"
 	mkdir -p "$2"
-	cp -r "$1/Kbuild" "$1/kmod" "$1/kunit" "$1/include" "$1/userspace" "$2/"
+	cp -r "$1/Makefile" "$1/Kbuild" "$1/kmod" "$1/kunit" "$1/include" \
+		"$1/userspace" "$2/"
 	(cd "$2" && find . \( -name "*.o" -o -name "*.ko" -o -name "*.mod*" \
 		-o -name ".*.cmd" -o -name "*.a" -o -name "*_test" \
 		-o -name "*_stress" -o -name kslab-bench \) -type f -delete)

@@ -5,6 +5,9 @@
 . /kslab/lib.sh
 
 section load kslab insmod /kslab/kslab.ko
+# The sample module uses the public API; its init fails if anything does.
+section load kslab_sample insmod /kslab/kslab_sample.ko
+section unload kslab_sample rmmod kslab_sample
 if [ -f /kslab/kslab_kunit.ko ]; then
 	# KUnit runs the suites while the module loads.
 	insmod /kslab/kslab_kunit.ko
