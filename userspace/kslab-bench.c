@@ -464,12 +464,12 @@ int main(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o))
 		return 2;
-	fd = kslab_open(o.device);
+	fd = kslab_dev_open(o.device);
 	if (fd < 0) {
 		fprintf(stderr, "kslab-bench: %s: %s\n", o.device, strerror(-fd));
 		return 1;
 	}
-	ret = kslab_version(fd, &ver);
+	ret = kslab_dev_version(fd, &ver);
 	/* the module says which backends the running kernel has */
 	if (!ret && ver.backends)
 		o.backends &= ver.backends;
@@ -480,7 +480,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	errors = run_suite(fd, &o, &res);
-	kslab_close(fd);
+	kslab_dev_close(fd);
 	bench_ratios(&res);
 	ret = write_outputs(&o, &res);
 	if (ret)

@@ -13,49 +13,49 @@
 
 /* ================== Session ================== */
 
-int kslab_open(const char *path)
+int kslab_dev_open(const char *path)
 {
 	int fd = open(path ? path : KSLAB_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 
 	return fd < 0 ? -errno : fd;
 }
 
-int kslab_close(int fd)
+int kslab_dev_close(int fd)
 {
 	return close(fd) ? -errno : 0;
 }
 
-int kslab_ioctl(int fd, unsigned long cmd, void *arg)
+int kslab_dev_ioctl(int fd, unsigned long cmd, void *arg)
 {
 	int ret = ioctl(fd, cmd, arg);
 
 	return ret < 0 ? -errno : ret;
 }
 
-int kslab_version(int fd, struct kslab_version *ver)
+int kslab_dev_version(int fd, struct kslab_version *ver)
 {
 	memset(ver, 0, sizeof(*ver));
-	return kslab_ioctl(fd, KSLAB_IOC_VERSION, ver);
+	return kslab_dev_ioctl(fd, KSLAB_IOC_VERSION, ver);
 }
 
-int kslab_nop(int fd)
+int kslab_dev_nop(int fd)
 {
-	return kslab_ioctl(fd, KSLAB_IOC_NOP, NULL);
+	return kslab_dev_ioctl(fd, KSLAB_IOC_NOP, NULL);
 }
 
 /* ================== Caches ================== */
 
-int kslab_cache_create_args(int fd, struct kslab_cache_create *req)
+int kslab_dev_cache_create_args(int fd, struct kslab_cache_create *req)
 {
 	int ret;
 
 	req->size = sizeof(*req);
-	ret = kslab_ioctl(fd, KSLAB_IOC_CACHE_CREATE, req);
+	ret = kslab_dev_ioctl(fd, KSLAB_IOC_CACHE_CREATE, req);
 	return ret < 0 ? ret : (int)req->cache_id;
 }
 
-int kslab_cache_create(int fd, unsigned int backend, const char *name,
-		       unsigned int object_size, unsigned int flags)
+int kslab_dev_cache_create(int fd, unsigned int backend, const char *name,
+			   unsigned int object_size, unsigned int flags)
 {
 	struct kslab_cache_create req = {
 		.backend = backend,
@@ -64,21 +64,21 @@ int kslab_cache_create(int fd, unsigned int backend, const char *name,
 		.name = (uintptr_t)name,
 	};
 
-	return kslab_cache_create_args(fd, &req);
+	return kslab_dev_cache_create_args(fd, &req);
 }
 
-int kslab_cache_destroy(int fd, unsigned int cache_id)
+int kslab_dev_cache_destroy(int fd, unsigned int cache_id)
 {
 	struct kslab_cache_destroy req = {
 		.size = sizeof(req),
 		.cache_id = cache_id,
 	};
 
-	return kslab_ioctl(fd, KSLAB_IOC_CACHE_DESTROY, &req);
+	return kslab_dev_ioctl(fd, KSLAB_IOC_CACHE_DESTROY, &req);
 }
 
-int kslab_cache_tune(int fd, unsigned int cache_id,
-		     unsigned int magazine_size)
+int kslab_dev_cache_tune(int fd, unsigned int cache_id,
+			 unsigned int magazine_size)
 {
 	struct kslab_cache_tune req = {
 		.size = sizeof(req),
@@ -86,21 +86,21 @@ int kslab_cache_tune(int fd, unsigned int cache_id,
 		.magazine_size = magazine_size,
 	};
 
-	return kslab_ioctl(fd, KSLAB_IOC_CACHE_TUNE, &req);
+	return kslab_dev_ioctl(fd, KSLAB_IOC_CACHE_TUNE, &req);
 }
 
-int kslab_stats(int fd, unsigned int cache_id, struct kslab_stats *stats)
+int kslab_dev_stats(int fd, unsigned int cache_id, struct kslab_stats *stats)
 {
 	memset(stats, 0, sizeof(*stats));
 	stats->size = sizeof(*stats);
 	stats->cache_id = cache_id;
-	return kslab_ioctl(fd, KSLAB_IOC_STATS, stats);
+	return kslab_dev_ioctl(fd, KSLAB_IOC_STATS, stats);
 }
 
 /* ================== Objects ================== */
 
-static int kslab_batch(int fd, unsigned long cmd, unsigned int cache_id,
-		       const uint64_t *handles, unsigned int count)
+static int kslab_dev_batch(int fd, unsigned long cmd, unsigned int cache_id,
+			   const uint64_t *handles, unsigned int count)
 {
 	struct kslab_batch req = {
 		.size = sizeof(req),
@@ -109,24 +109,24 @@ static int kslab_batch(int fd, unsigned long cmd, unsigned int cache_id,
 		.handles = (uintptr_t)handles,
 	};
 
-	return kslab_ioctl(fd, cmd, &req);
+	return kslab_dev_ioctl(fd, cmd, &req);
 }
 
-int kslab_rent(int fd, unsigned int cache_id, uint64_t *handles,
-	       unsigned int count)
+int kslab_dev_rent(int fd, unsigned int cache_id, uint64_t *handles,
+		   unsigned int count)
 {
-	return kslab_batch(fd, KSLAB_IOC_RENT, cache_id, handles, count);
+	return kslab_dev_batch(fd, KSLAB_IOC_RENT, cache_id, handles, count);
 }
 
-int kslab_return(int fd, unsigned int cache_id, const uint64_t *handles,
-		 unsigned int count)
+int kslab_dev_return(int fd, unsigned int cache_id, const uint64_t *handles,
+		     unsigned int count)
 {
-	return kslab_batch(fd, KSLAB_IOC_RETURN, cache_id, handles, count);
+	return kslab_dev_batch(fd, KSLAB_IOC_RETURN, cache_id, handles, count);
 }
 
-static int kslab_obj_io(int fd, unsigned long cmd, unsigned int cache_id,
-			uint64_t handle, unsigned int offset, const void *buf,
-			unsigned int len)
+static int kslab_dev_obj_io(int fd, unsigned long cmd, unsigned int cache_id,
+			    uint64_t handle, unsigned int offset,
+			    const void *buf, unsigned int len)
 {
 	struct kslab_obj_io req = {
 		.size = sizeof(req),
@@ -137,21 +137,21 @@ static int kslab_obj_io(int fd, unsigned long cmd, unsigned int cache_id,
 		.buf = (uintptr_t)buf,
 	};
 
-	return kslab_ioctl(fd, cmd, &req);
+	return kslab_dev_ioctl(fd, cmd, &req);
 }
 
-int kslab_obj_write(int fd, unsigned int cache_id, uint64_t handle,
-		    unsigned int offset, const void *buf, unsigned int len)
+int kslab_dev_obj_write(int fd, unsigned int cache_id, uint64_t handle,
+			unsigned int offset, const void *buf, unsigned int len)
 {
-	return kslab_obj_io(fd, KSLAB_IOC_OBJ_WRITE, cache_id, handle, offset,
-			    buf, len);
+	return kslab_dev_obj_io(fd, KSLAB_IOC_OBJ_WRITE, cache_id, handle,
+				offset, buf, len);
 }
 
-int kslab_obj_read(int fd, unsigned int cache_id, uint64_t handle,
-		   unsigned int offset, void *buf, unsigned int len)
+int kslab_dev_obj_read(int fd, unsigned int cache_id, uint64_t handle,
+		       unsigned int offset, void *buf, unsigned int len)
 {
-	return kslab_obj_io(fd, KSLAB_IOC_OBJ_READ, cache_id, handle, offset,
-			    buf, len);
+	return kslab_dev_obj_io(fd, KSLAB_IOC_OBJ_READ, cache_id, handle,
+				offset, buf, len);
 }
 
 /* ================== Names ================== */

@@ -117,7 +117,7 @@ static void __attribute__((noreturn)) child(int slot, uint64_t seed)
 	uint8_t buf[1024];
 	struct rng r;
 	unsigned int gen = 0, ncache, i;
-	int fd = kslab_open(NULL);
+	int fd = kslab_dev_open(NULL);
 
 	rng_seed(&r, seed, 1000 + slot);
 	if (fd < 0)

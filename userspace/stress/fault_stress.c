@@ -529,7 +529,7 @@ int main(int argc, char **argv)
 
 		th[i].id = i;
 		rng_seed(&th[i].r, opt.seed, i + 1);
-		th[i].fd = kslab_open(NULL);
+		th[i].fd = kslab_dev_open(NULL);
 		if (th[i].fd < 0)
 			ksft_exit_fail_msg("open: %s\n", strerror(-th[i].fd));
 		pthread_attr_init(&attr);

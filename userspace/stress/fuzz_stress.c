@@ -1242,10 +1242,10 @@ static void model_op(struct tctx *t)
 		long ret;
 
 		t->ioctls++;
-		ret = kslab_ioctl(model_fd, KSLAB_IOC_CACHE_TUNE,
-				  &(struct kslab_cache_tune){ .size = sizeof(struct kslab_cache_tune),
-							      .cache_id = c->id,
-							      .magazine_size = 1 + rng_below(&t->r, 128) });
+		ret = kslab_dev_ioctl(model_fd, KSLAB_IOC_CACHE_TUNE,
+				      &(struct kslab_cache_tune){ .size = sizeof(struct kslab_cache_tune),
+								  .cache_id = c->id,
+								  .magazine_size = 1 + rng_below(&t->r, 128) });
 		if (ret && ret != -EOPNOTSUPP)
 			FAIL(t, C_ERRNO, "CACHE_TUNE of %s: %ld", c->name, ret);
 	} else {
@@ -1339,7 +1339,7 @@ static void *disruptor(void *arg)
 			} else if (rng_pct(&t->r, 20)) {
 				dup2(CHAOS_SLOT0 + rng_below(&t->r, NCHAOS_SLOTS), slot);
 			} else {
-				int fd = kslab_open(NULL);
+				int fd = kslab_dev_open(NULL);
 
 				if (fd >= 0) {
 					dup2(fd, slot);	/* the old session goes */
@@ -1515,7 +1515,7 @@ int main(int argc, char **argv)
 	mprotect(page_ro, page_size, PROT_READ);
 
 	/* the foreign session and its objects */
-	foreign_fd = kslab_open(NULL);
+	foreign_fd = kslab_dev_open(NULL);
 	if (foreign_fd < 0)
 		ksft_exit_fail_msg("open: %s\n", strerror(-foreign_fd));
 	{
@@ -1532,7 +1532,7 @@ int main(int argc, char **argv)
 			ksft_exit_fail_msg("RENT on the foreign session: %ld\n", ret);
 	}
 	for (i = 0; i < NCHAOS_SLOTS; i++) {
-		int fd = kslab_open(NULL);
+		int fd = kslab_dev_open(NULL);
 
 		if (fd < 0 || dup2(fd, CHAOS_SLOT0 + i) < 0)
 			ksft_exit_fail_msg("chaos session: %s\n", strerror(errno));

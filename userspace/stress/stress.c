@@ -282,7 +282,7 @@ unsigned long stress_failures(unsigned int check)
 
 int dev_version(int fd, struct kslab_version *ver)
 {
-	return kslab_version(fd, ver);
+	return kslab_dev_version(fd, ver);
 }
 
 int dev_pick_backend(const struct kslab_version *ver, uint64_t r)
@@ -307,7 +307,7 @@ int dev_create(int fd, unsigned int backend, unsigned int flags,
 		.capacity = capacity,
 		.name = (uintptr_t)name,
 	};
-	int ret = kslab_ioctl(fd, KSLAB_IOC_CACHE_CREATE, &cc);
+	int ret = kslab_dev_ioctl(fd, KSLAB_IOC_CACHE_CREATE, &cc);
 
 	if (!ret)
 		*id = cc.cache_id;
@@ -318,7 +318,7 @@ int dev_destroy(int fd, uint32_t id)
 {
 	struct kslab_cache_destroy d = { .size = sizeof(d), .cache_id = id };
 
-	return kslab_ioctl(fd, KSLAB_IOC_CACHE_DESTROY, &d);
+	return kslab_dev_ioctl(fd, KSLAB_IOC_CACHE_DESTROY, &d);
 }
 
 int dev_rent(int fd, uint32_t id, uint64_t *handles, unsigned int count)
@@ -328,7 +328,7 @@ int dev_rent(int fd, uint32_t id, uint64_t *handles, unsigned int count)
 		.handles = (uintptr_t)handles,
 	};
 
-	return kslab_ioctl(fd, KSLAB_IOC_RENT, &b);
+	return kslab_dev_ioctl(fd, KSLAB_IOC_RENT, &b);
 }
 
 int dev_return(int fd, uint32_t id, const uint64_t *handles,
@@ -339,7 +339,7 @@ int dev_return(int fd, uint32_t id, const uint64_t *handles,
 		.handles = (uintptr_t)handles,
 	};
 
-	return kslab_ioctl(fd, KSLAB_IOC_RETURN, &b);
+	return kslab_dev_ioctl(fd, KSLAB_IOC_RETURN, &b);
 }
 
 static int dev_io(int fd, unsigned long cmd, uint32_t id, uint64_t h,
@@ -350,7 +350,7 @@ static int dev_io(int fd, unsigned long cmd, uint32_t id, uint64_t h,
 		.offset = off, .length = len, .buf = (uintptr_t)buf,
 	};
 
-	return kslab_ioctl(fd, cmd, &io);
+	return kslab_dev_ioctl(fd, cmd, &io);
 }
 
 int dev_write(int fd, uint32_t id, uint64_t h, uint32_t off, uint32_t len,
@@ -370,7 +370,7 @@ int dev_stats(int fd, uint32_t id, struct kslab_stats *st)
 	memset(st, 0xa5, sizeof(*st));
 	st->size = sizeof(*st);
 	st->cache_id = id;
-	return kslab_ioctl(fd, KSLAB_IOC_STATS, st);
+	return kslab_dev_ioctl(fd, KSLAB_IOC_STATS, st);
 }
 
 const char *stats_problem(const struct kslab_stats *st)
@@ -411,7 +411,7 @@ const char *stats_problem(const struct kslab_stats *st)
 
 int dev_open_checked(struct kslab_version *ver, bool *missing)
 {
-	int fd = kslab_open(NULL), ret;
+	int fd = kslab_dev_open(NULL), ret;
 
 	*missing = false;
 	if (fd < 0) {

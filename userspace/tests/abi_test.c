@@ -37,17 +37,18 @@ FIXTURE(abi) {
 
 FIXTURE_SETUP(abi)
 {
-	self->fd = kslab_open(NULL);
+	self->fd = kslab_dev_open(NULL);
 	ASSERT_LE(0, self->fd);
-	self->id = kslab_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
-				      test_name(self->name, sizeof(self->name),
-						"abi"), 64, 0);
+	self->id = kslab_dev_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
+					  test_name(self->name,
+						    sizeof(self->name), "abi"),
+					  64, 0);
 	ASSERT_LT(0, self->id);
 }
 
 FIXTURE_TEARDOWN(abi)
 {
-	kslab_close(self->fd);
+	kslab_dev_close(self->fd);
 }
 
 TEST_F(abi, version_lists_every_command)
@@ -55,15 +56,15 @@ TEST_F(abi, version_lists_every_command)
 	struct kslab_version ver;
 	unsigned int nr;
 
-	ASSERT_EQ(0, kslab_version(self->fd, &ver));
+	ASSERT_EQ(0, kslab_dev_version(self->fd, &ver));
 	for (nr = 0; nr < KSLAB_CMD_NR; nr++)
 		EXPECT_TRUE(ver.commands >> nr & 1) TH_LOG("command %u", nr);
 }
 
 TEST_F(abi, nop)
 {
-	EXPECT_EQ(0, kslab_nop(self->fd));
-	EXPECT_EQ(0, kslab_ioctl(self->fd, KSLAB_IOC_NOP, KERNEL_PTR));
+	EXPECT_EQ(0, kslab_dev_nop(self->fd));
+	EXPECT_EQ(0, kslab_dev_ioctl(self->fd, KSLAB_IOC_NOP, KERNEL_PTR));
 }
 
 /* Every command with a struct: -EFAULT for an argument it cannot read. */
@@ -77,7 +78,8 @@ TEST_F(abi, bad_argument_pointer)
 			const char *name = commands[i].name;
 			void *p = bad[j];
 
-			EXPECT_EQ(-EFAULT, kslab_ioctl(self->fd, commands[i].cmd, p))
+			EXPECT_EQ(-EFAULT,
+				  kslab_dev_ioctl(self->fd, commands[i].cmd, p))
 				TH_LOG("%s %p", name, p);
 		}
 	}
@@ -97,7 +99,8 @@ TEST_F(abi, argument_crosses_into_prot_none)
 
 		memset(arg, 0, 8);
 		*(__u32 *)arg = commands[i].size;
-		EXPECT_EQ(-EFAULT, kslab_ioctl(self->fd, commands[i].cmd, arg))
+		EXPECT_EQ(-EFAULT,
+			  kslab_dev_ioctl(self->fd, commands[i].cmd, arg))
 			TH_LOG("%s", name);
 	}
 }
@@ -117,8 +120,9 @@ TEST_F(abi, size_too_small)
 			unsigned int size = sizes[j];
 
 			buf[0] = size;
-			EXPECT_EQ(-EINVAL, kslab_ioctl(self->fd, commands[i].cmd,
-						       buf))
+			EXPECT_EQ(-EINVAL, kslab_dev_ioctl(self->fd,
+							   commands[i].cmd,
+							   buf))
 				TH_LOG("%s size %u", name, size);
 		}
 	}
@@ -138,11 +142,13 @@ TEST_F(abi, size_too_big)
 
 		memset(buf, 0, 2 * page);
 		*(__u32 *)buf = page + 8;
-		EXPECT_EQ(-E2BIG, kslab_ioctl(self->fd, commands[i].cmd, buf))
+		EXPECT_EQ(-E2BIG,
+			  kslab_dev_ioctl(self->fd, commands[i].cmd, buf))
 			TH_LOG("%s", name);
 		*(__u32 *)buf = size + 16;
 		buf[size + 15] = 1;
-		EXPECT_EQ(-E2BIG, kslab_ioctl(self->fd, commands[i].cmd, buf))
+		EXPECT_EQ(-E2BIG,
+			  kslab_dev_ioctl(self->fd, commands[i].cmd, buf))
 			TH_LOG("%s", name);
 	}
 	free(buf);
@@ -162,10 +168,10 @@ TEST_F(abi, larger_struct_with_zero_tail)
 				 KSLAB_IOC_BASE + KSLAB_CMD_STATS, sizeof(big));
 	uint64_t h;
 
-	ASSERT_EQ(1, kslab_rent(self->fd, self->id, &h, 1));
+	ASSERT_EQ(1, kslab_dev_rent(self->fd, self->id, &h, 1));
 	big.st.size = sizeof(big);
 	big.st.cache_id = self->id;
-	ASSERT_EQ(0, kslab_ioctl(self->fd, cmd, &big));
+	ASSERT_EQ(0, kslab_dev_ioctl(self->fd, cmd, &big));
 	EXPECT_EQ(sizeof(big), big.st.size);
 	EXPECT_EQ(1, big.st.active_objects);
 	EXPECT_EQ(0, big.tail[0]);
@@ -173,7 +179,7 @@ TEST_F(abi, larger_struct_with_zero_tail)
 	/* The size in the number does not matter; the size field does. */
 	cmd = _IOC(_IOC_READ | _IOC_WRITE, KSLAB_IOC_MAGIC,
 		   KSLAB_IOC_BASE + KSLAB_CMD_STATS, 8);
-	EXPECT_EQ(0, kslab_ioctl(self->fd, cmd, &big));
+	EXPECT_EQ(0, kslab_dev_ioctl(self->fd, cmd, &big));
 }
 
 TEST_F(abi, batch_reserved)
@@ -187,12 +193,12 @@ TEST_F(abi, batch_reserved)
 	uint64_t h = 0;
 
 	b.handles = (uintptr_t)&h;
-	EXPECT_EQ(-EINVAL, kslab_ioctl(self->fd, KSLAB_IOC_RENT, &b));
+	EXPECT_EQ(-EINVAL, kslab_dev_ioctl(self->fd, KSLAB_IOC_RENT, &b));
 	EXPECT_EQ(0, active_objects(self->fd, self->id));
-	EXPECT_EQ(-EINVAL, kslab_ioctl(self->fd, KSLAB_IOC_RETURN, &b));
+	EXPECT_EQ(-EINVAL, kslab_dev_ioctl(self->fd, KSLAB_IOC_RETURN, &b));
 	b.reserved = 0;
-	EXPECT_EQ(1, kslab_ioctl(self->fd, KSLAB_IOC_RENT, &b));
-	EXPECT_EQ(1, kslab_ioctl(self->fd, KSLAB_IOC_RETURN, &b));
+	EXPECT_EQ(1, kslab_dev_ioctl(self->fd, KSLAB_IOC_RENT, &b));
+	EXPECT_EQ(1, kslab_dev_ioctl(self->fd, KSLAB_IOC_RETURN, &b));
 }
 
 /* Handles are tokens, not kernel addresses. */
@@ -201,13 +207,13 @@ TEST_F(abi, handles_are_not_addresses)
 	uint64_t h[64];
 	int i;
 
-	ASSERT_EQ(64, kslab_rent(self->fd, self->id, h, 64));
+	ASSERT_EQ(64, kslab_dev_rent(self->fd, self->id, h, 64));
 	for (i = 0; i < 64; i++) {
 		unsigned long long handle = h[i];
 
 		EXPECT_NE(0xffff, handle >> 48) TH_LOG("handle %#llx", handle);
 	}
-	EXPECT_EQ(64, kslab_return(self->fd, self->id, h, 64));
+	EXPECT_EQ(64, kslab_dev_return(self->fd, self->id, h, 64));
 }
 
 /*
@@ -233,7 +239,8 @@ TEST_F(abi, bench_object_size_bounded)
 
 		for (i = 0; i < 2; i++) {
 			b.object_size = sizes[i];
-			EXPECT_EQ(-EINVAL, kslab_ioctl(self->fd, KSLAB_IOC_BENCH, &b))
+			EXPECT_EQ(-EINVAL, kslab_dev_ioctl(self->fd,
+							   KSLAB_IOC_BENCH, &b))
 				TH_LOG("pattern %u object_size %u", pattern, sizes[i]);
 		}
 	}

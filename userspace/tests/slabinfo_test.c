@@ -48,24 +48,26 @@ FIXTURE_SETUP(info)
 	int kslab = variant->backend == KSLAB_BACKEND_KSLAB ||
 		    variant->backend == KSLAB_BACKEND_LOCKED;
 
-	self->fd = kslab_open(NULL);
+	self->fd = kslab_dev_open(NULL);
 	ASSERT_LE(0, self->fd);
 	if (!backend_works(self->fd, variant->backend))
 		SKIP(return, "backend %s is not in this kernel (VERSION bitmap)",
 		     kslab_backend_name(variant->backend));
-	self->id = kslab_cache_create(self->fd, variant->backend,
-				      test_name(self->name, sizeof(self->name),
-						"si"), 200, 0);
+	self->id = kslab_dev_cache_create(self->fd, variant->backend,
+					  test_name(self->name,
+						    sizeof(self->name), "si"),
+					  200, 0);
 	ASSERT_LT(0, self->id);
 	self->path = kslab ? "/proc/kslabinfo" : "/proc/slabinfo";
 	snprintf(self->row, sizeof(self->row), "%s%s", kslab ? "" : "kslab-",
 		 self->name);
-	ASSERT_EQ(NR_RENT, kslab_rent(self->fd, self->id, self->h, NR_RENT));
+	ASSERT_EQ(NR_RENT,
+		  kslab_dev_rent(self->fd, self->id, self->h, NR_RENT));
 }
 
 FIXTURE_TEARDOWN(info)
 {
-	kslab_close(self->fd);
+	kslab_dev_close(self->fd);
 }
 
 TEST_F(info, row_while_alive)
@@ -80,8 +82,9 @@ TEST_F(info, row_while_alive)
 	EXPECT_LT(0, row.objperslab);
 	EXPECT_LT(0, row.pagesperslab);
 	EXPECT_LE(row.active_slabs, row.num_slabs);
-	EXPECT_EQ(NR_RENT, kslab_return(self->fd, self->id, self->h, NR_RENT));
-	EXPECT_EQ(0, kslab_cache_destroy(self->fd, self->id));
+	EXPECT_EQ(NR_RENT,
+		  kslab_dev_return(self->fd, self->id, self->h, NR_RENT));
+	EXPECT_EQ(0, kslab_dev_cache_destroy(self->fd, self->id));
 	EXPECT_EQ(-ENOENT, kslab_slabinfo_find(self->path, self->row, &row));
 }
 
