@@ -2,6 +2,7 @@
 /* libkslab: see libkslab.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -196,12 +197,18 @@ static int kslab_slabinfo_row(const char *line, struct kslab_slabinfo *r)
 	return n == 12 ? 0 : -EPROTO;
 }
 
-static int kslab_slabinfo_scan(FILE *f, const char *name,
-			       struct kslab_slabinfo *row)
+/*
+ * The rows named @name (@prefix false) or whose name starts with @name
+ * (@prefix true): how many, the first @max of them at @rows; or -EPROTO
+ * when any line of @f is not slabinfo 2.1, -EIO when it cannot be read.
+ */
+static int kslab_slabinfo_scan(FILE *f, const char *name, bool prefix,
+			       struct kslab_slabinfo *rows, unsigned int max)
 {
+	size_t len = strlen(name);
 	struct kslab_slabinfo r;
+	unsigned int n = 0;
 	char line[512];
-	int ret = -ENOENT;
 
 	if (!fgets(line, sizeof(line), f) ||
 	    strncmp(line, "slabinfo - version: 2.1", 23))
@@ -211,23 +218,39 @@ static int kslab_slabinfo_scan(FILE *f, const char *name,
 	while (fgets(line, sizeof(line), f)) {
 		if (kslab_slabinfo_row(line, &r))
 			return -EPROTO;
-		if (ret == -ENOENT && !strcmp(r.name, name)) {
-			*row = r;
-			ret = 0;
-		}
+		if (prefix ? strncmp(r.name, name, len) : strcmp(r.name, name))
+			continue;
+		if (n < max)
+			rows[n] = r;
+		n++;
 	}
-	return ferror(f) ? -EIO : ret;
+	return ferror(f) ? -EIO : (int)n;
 }
 
-int kslab_slabinfo_find(const char *path, const char *name,
-			struct kslab_slabinfo *row)
+static int kslab_slabinfo_read(const char *path, const char *name,
+			       bool prefix, struct kslab_slabinfo *rows,
+			       unsigned int max)
 {
 	FILE *f = fopen(path, "re");
 	int ret;
 
 	if (!f)
 		return -errno;
-	ret = kslab_slabinfo_scan(f, name, row);
+	ret = kslab_slabinfo_scan(f, name, prefix, rows, max);
 	fclose(f);
 	return ret;
+}
+
+int kslab_slabinfo_find(const char *path, const char *name,
+			struct kslab_slabinfo *row)
+{
+	int n = kslab_slabinfo_read(path, name, false, row, 1);
+
+	return n < 0 ? n : n ? 0 : -ENOENT;
+}
+
+int kslab_slabinfo_rows(const char *path, const char *prefix,
+			struct kslab_slabinfo *rows, unsigned int max)
+{
+	return kslab_slabinfo_read(path, prefix, true, rows, max);
 }

@@ -258,4 +258,21 @@ struct kslab_slabinfo {
 int kslab_slabinfo_find(const char *path, const char *name,
 			struct kslab_slabinfo *row);
 
+/**
+ * kslab_slabinfo_rows() - read a slabinfo 2.1 file and find the rows whose
+ *	name starts with a prefix.
+ * @path: as kslab_slabinfo_find().
+ * @prefix: the start of the names; "" for every row.
+ * @rows: the first @max rows found go here.
+ * @max: room at @rows, 0 to count only.
+ *
+ * The whole file is checked, as kslab_slabinfo_find() does.
+ *
+ * Return: how many rows have a name that starts with @prefix (those past
+ * @max too); -EPROTO when the file is not slabinfo 2.1; another negative
+ * errno when it cannot be read.
+ */
+int kslab_slabinfo_rows(const char *path, const char *prefix,
+			struct kslab_slabinfo *rows, unsigned int max);
+
 #endif /* _LIBKSLAB_H */

@@ -1423,24 +1423,19 @@ static void reuse_probe(void)
 		stress_fail(C_MODEL, "reuse probe: CACHE_DESTROY failed");
 }
 
+#define MAX_ROWS	1024
+
 struct name_set {
 	int n;
-	struct slab_row rows[1024];
+	struct kslab_slabinfo rows[MAX_ROWS];
 };
 
+/* Every row of /proc/kslabinfo and every kslab row of /proc/slabinfo. */
 static void kslab_rows(struct name_set *s)
 {
-	static struct slab_row tmp[1024];
-	int n, i;
+	int n = listed_rows("", s->rows, MAX_ROWS);
 
-	s->n = 0;
-	n = slab_rows("/proc/kslabinfo", tmp, 1024);
-	for (i = 0; i < n && s->n < 1024; i++)
-		s->rows[s->n++] = tmp[i];
-	n = slab_rows("/proc/slabinfo", tmp, 1024);
-	for (i = 0; i < n && s->n < 1024; i++)
-		if (!strncmp(tmp[i].name, "kslab-", 6))
-			s->rows[s->n++] = tmp[i];
+	s->n = n < MAX_ROWS ? n : MAX_ROWS;
 }
 
 static const char *new_row(const struct name_set *before, const struct name_set *after)

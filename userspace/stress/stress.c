@@ -192,51 +192,32 @@ long scan_kernel_pointers(const void *buf, size_t len, uint64_t *val)
 
 /* ---------------- slabinfo ---------------- */
 
-int slab_rows(const char *path, struct slab_row *rows, int max)
+int listed_rows(const char *prefix, struct kslab_slabinfo *rows,
+		unsigned int max)
 {
-	char line[512];
-	FILE *f = fopen(path, "r");
-	int n = 0;
+	char sprefix[sizeof(KSLAB_SLABINFO_PREFIX) + 64];
+	int k, s;
 
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		struct slab_row r = { 0 };
-
-		if (!strncmp(line, "slabinfo", 8) || line[0] == '#')
-			continue;
-		if (sscanf(line, "%63s %lu %lu", r.name, &r.active, &r.total) < 1)
-			continue;
-		if (n < max)
-			rows[n] = r;
-		n++;
-	}
-	fclose(f);
-	return n < max ? n : max;
+	snprintf(sprefix, sizeof(sprefix), KSLAB_SLABINFO_PREFIX "%s", prefix);
+	k = kslab_slabinfo_rows("/proc/kslabinfo", prefix, rows, max);
+	if (k < 0)
+		k = 0;
+	if ((unsigned int)k < max)
+		s = kslab_slabinfo_rows("/proc/slabinfo", sprefix, rows + k,
+					max - k);
+	else
+		s = kslab_slabinfo_rows("/proc/slabinfo", sprefix, NULL, 0);
+	return k + (s < 0 ? 0 : s);
 }
 
 int rows_with_prefix(const char *prefix, char *first, size_t first_len)
 {
-	static struct slab_row rows[1024];
-	char kprefix[96];
-	int found = 0, n, i;
+	struct kslab_slabinfo row;
+	int n = listed_rows(prefix, &row, 1);
 
-	snprintf(kprefix, sizeof(kprefix), "kslab-%s", prefix);
 	if (first_len)
-		first[0] = 0;
-	n = slab_rows("/proc/kslabinfo", rows, 1024);
-	for (i = 0; i < n; i++)
-		if (!strncmp(rows[i].name, prefix, strlen(prefix))) {
-			if (!found++ && first_len)
-				snprintf(first, first_len, "kslabinfo:%s", rows[i].name);
-		}
-	n = slab_rows("/proc/slabinfo", rows, 1024);
-	for (i = 0; i < n; i++)
-		if (!strncmp(rows[i].name, kprefix, strlen(kprefix))) {
-			if (!found++ && first_len)
-				snprintf(first, first_len, "slabinfo:%s", rows[i].name);
-		}
-	return found;
+		snprintf(first, first_len, "%s", n ? row.name : "");
+	return n;
 }
 
 /* ---------------- failures ---------------- */

@@ -78,22 +78,16 @@ long scan_kernel_pointers(const void *buf, size_t len, uint64_t *val);
 
 /* ---------------- /proc/slabinfo and /proc/kslabinfo ---------------- */
 
-struct slab_row {
-	char name[64];
-	unsigned long active;
-	unsigned long total;
-};
-
 /*
- * Read the rows of a slabinfo-format file (header and '#' lines skipped).
- * Returns the number of rows (up to @max) or -errno when it cannot be read.
+ * The rows of the caches whose name starts with @prefix, read by libkslab:
+ * of /proc/kslabinfo ("<name>"), then of /proc/slabinfo
+ * (KSLAB_SLABINFO_PREFIX "<name>"). The first @max go to @rows; returns
+ * how many there are. A file that cannot be read or is not slabinfo 2.1
+ * counts nothing (slabinfo_test checks that both files parse).
  */
-int slab_rows(const char *path, struct slab_row *rows, int max);
-/*
- * Rows of /proc/kslabinfo and /proc/slabinfo whose name starts with
- * @prefix (slabinfo rows as "kslab-<prefix>"); the first one's name goes
- * to @first. Files that cannot be read count nothing.
- */
+int listed_rows(const char *prefix, struct kslab_slabinfo *rows,
+		unsigned int max);
+/* How many rows listed_rows() finds; the first one's name goes to @first. */
 int rows_with_prefix(const char *prefix, char *first, size_t first_len);
 
 /* ---------------- failures ---------------- */
