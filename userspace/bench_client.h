@@ -187,8 +187,8 @@ int bench_ioctl_case(int fd, const struct bench_opts *o,
 		     struct bench_result *r);
 
 /* bench_mem.c: /proc/slabinfo and /proc/kslabinfo */
-int bench_mem_read(const char *cache, struct bench_result *r,
-		   uint64_t *pages);
+int bench_mem_read(unsigned int backend, const char *cache,
+		   struct bench_result *r, uint64_t *pages);
 void bench_mem_shrink(const char *cache);
 
 /* bench_report.c */

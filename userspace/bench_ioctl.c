@@ -86,13 +86,15 @@ static int mem_case(struct ioctl_ctx *c)
 	ret = batch(c, true, c->r->param);
 	if (ret)
 		return ret;
-	ret = bench_mem_read(c->name, c->r, &c->r->pages);
+	ret = bench_mem_read(c->r->backend, c->name, c->r, &c->r->pages);
 	ret2 = batch(c, false, c->r->param);
 	ret = ret ?: ret2;
-	ret = ret ?: bench_mem_read(c->name, &later, &c->r->pages_returned);
+	ret = ret ?: bench_mem_read(c->r->backend, c->name, &later,
+				    &c->r->pages_returned);
 	if (!ret)
 		bench_mem_shrink(c->name);
-	return ret ?: bench_mem_read(c->name, &later, &c->r->pages_shrunk);
+	return ret ?: bench_mem_read(c->r->backend, c->name, &later,
+				     &c->r->pages_shrunk);
 }
 
 int bench_ioctl_case(int fd, const struct bench_opts *o,

@@ -299,12 +299,8 @@ static int add_list(struct bench_results *res, const struct bench_opts *o,
 static int add_mem(struct bench_results *res, const struct bench_opts *o,
 		   unsigned int b, unsigned int size)
 {
-	const uint64_t slab_rows = (1ULL << KSLAB_BACKEND_KSLAB) |
-		(1ULL << KSLAB_BACKEND_LOCKED) |
-		(1ULL << KSLAB_BACKEND_KMEM_CACHE) |
-		(1ULL << KSLAB_BACKEND_MEMPOOL);
-
-	if (!(slab_rows & (1ULL << b)))
+	if (!((KSLAB_BACKENDS_SLABINFO | KSLAB_BACKENDS_KSLABINFO) &
+	      _BITULL(b)))
 		return 0;
 	return add(res, o, BK_MEM, b, size, BENCH_MEM_ROWS_HELD);
 }

@@ -254,3 +254,21 @@ int kslab_slabinfo_rows(const char *path, const char *prefix,
 {
 	return kslab_slabinfo_read(path, prefix, true, rows, max);
 }
+
+const char *kslab_slabinfo_locate(unsigned int backend, const char *name,
+				  char *row, size_t len)
+{
+	uint64_t bit = backend < 64 ? _BITULL(backend) : 0;
+
+	if (KSLAB_BACKENDS_SLABINFO & bit) {
+		snprintf(row, len, KSLAB_SLABINFO_PREFIX "%s", name);
+		return "/proc/slabinfo";
+	}
+	if (KSLAB_BACKENDS_KSLABINFO & bit) {
+		snprintf(row, len, "%s", name);
+		return "/proc/kslabinfo";
+	}
+	if (len)
+		row[0] = 0;
+	return NULL;
+}

@@ -16,6 +16,7 @@
 #ifndef _LIBKSLAB_H
 #define _LIBKSLAB_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../include/uapi/kslab.h"
@@ -274,5 +275,24 @@ int kslab_slabinfo_find(const char *path, const char *name,
  */
 int kslab_slabinfo_rows(const char *path, const char *prefix,
 			struct kslab_slabinfo *rows, unsigned int max);
+
+/* Room for the row name of any cache, KSLAB_SLABINFO_PREFIX "<name>". */
+#define KSLAB_SLABINFO_ROW_MAX	(sizeof(KSLAB_SLABINFO_PREFIX) - 1 + \
+				 KSLAB_NAME_MAX)
+
+/**
+ * kslab_slabinfo_locate() - where a cache of /dev/kslab is listed.
+ * @backend: the cache's &enum kslab_backend.
+ * @name: the cache's name, as given to CACHE_CREATE.
+ * @row: gets the name of its row: KSLAB_SLABINFO_PREFIX "<name>" in
+ *	/proc/slabinfo (KSLAB_BACKENDS_SLABINFO), "<name>" in
+ *	/proc/kslabinfo (KSLAB_BACKENDS_KSLABINFO), "" in neither.
+ * @len: room at @row; KSLAB_SLABINFO_ROW_MAX is enough.
+ *
+ * Return: "/proc/slabinfo" or "/proc/kslabinfo", the file that lists the
+ * caches of @backend; NULL when no file lists them.
+ */
+const char *kslab_slabinfo_locate(unsigned int backend, const char *name,
+				  char *row, size_t len);
 
 #endif /* _LIBKSLAB_H */

@@ -12,14 +12,15 @@
 
 #include "kslab_test.h"
 
-/* kmem_cache caches have a /proc/slabinfo row: "kslab-<name>". */
-static int slabinfo_has(const char *name)
+/* The cache @name of a KSLAB_BACKENDS_SLABINFO @backend is in slabinfo. */
+static int slabinfo_has(unsigned int backend, const char *name)
 {
+	char full[KSLAB_SLABINFO_ROW_MAX];
 	struct kslab_slabinfo row;
-	char full[KSLAB_NAME_MAX + 8];
+	const char *path;
 
-	snprintf(full, sizeof(full), "kslab-%s", name);
-	return kslab_slabinfo_find("/proc/slabinfo", full, &row) == 0;
+	path = kslab_slabinfo_locate(backend, name, full, sizeof(full));
+	return kslab_slabinfo_find(path, full, &row) == 0;
 }
 
 TEST(isolation)
@@ -72,9 +73,9 @@ TEST(close_returns_everything)
 	ASSERT_LT(0, id);
 	ASSERT_EQ(100, kslab_dev_rent(fd, id, h, 100));
 	ASSERT_EQ(100, kslab_dev_rent(fd, id, h + 100, 100));
-	EXPECT_TRUE(slabinfo_has(name));
+	EXPECT_TRUE(slabinfo_has(KSLAB_BACKEND_KMEM_CACHE, name));
 	EXPECT_EQ(0, kslab_dev_close(fd));
-	EXPECT_FALSE(slabinfo_has(name));
+	EXPECT_FALSE(slabinfo_has(KSLAB_BACKEND_KMEM_CACHE, name));
 }
 
 /*
@@ -129,9 +130,9 @@ static void kill9(struct __test_metadata *_metadata, unsigned int backend)
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status));
-	if (backend == KSLAB_BACKEND_KMEM_CACHE)
-		EXPECT_FALSE(slabinfo_has(name));
-	if (backend == KSLAB_BACKEND_KSLAB) {
+	if (KSLAB_BACKENDS_SLABINFO & _BITULL(backend))
+		EXPECT_FALSE(slabinfo_has(backend, name));
+	if (KSLAB_BACKENDS_KSLABINFO & _BITULL(backend)) {
 		struct kslab_slabinfo row;
 
 		EXPECT_EQ(-ENOENT, kslab_slabinfo_find("/proc/kslabinfo", name,

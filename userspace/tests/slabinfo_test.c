@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kselftest: the caches in /proc/slabinfo (kmem_cache and mempool
- * backends, "kslab-<name>") and /proc/kslabinfo (kslab backends), read by
- * one parser, libkslab's kslab_slabinfo_find(), and by procps slabtop.
+ * backends, KSLAB_SLABINFO_PREFIX "<name>") and /proc/kslabinfo (kslab
+ * backends), read by one parser, libkslab's kslab_slabinfo_find(), and by
+ * procps slabtop.
  */
 #include <sched.h>
 #include <sys/mount.h>
@@ -18,7 +19,7 @@ FIXTURE(info) {
 	int fd;
 	int id;
 	char name[KSLAB_NAME_MAX];
-	char row[KSLAB_NAME_MAX + 8];	/* the name its row has */
+	char row[KSLAB_SLABINFO_ROW_MAX];	/* the name its row has */
 	const char *path;		/* the file its row is in */
 	uint64_t h[NR_RENT];
 };
@@ -45,9 +46,6 @@ FIXTURE_VARIANT_ADD(info, mempool) {
 
 FIXTURE_SETUP(info)
 {
-	int kslab = variant->backend == KSLAB_BACKEND_KSLAB ||
-		    variant->backend == KSLAB_BACKEND_LOCKED;
-
 	self->fd = kslab_dev_open(NULL);
 	ASSERT_LE(0, self->fd);
 	if (!backend_works(self->fd, variant->backend))
@@ -58,9 +56,9 @@ FIXTURE_SETUP(info)
 						    sizeof(self->name), "si"),
 					  200, 0);
 	ASSERT_LT(0, self->id);
-	self->path = kslab ? "/proc/kslabinfo" : "/proc/slabinfo";
-	snprintf(self->row, sizeof(self->row), "%s%s", kslab ? "" : "kslab-",
-		 self->name);
+	/* every variant is of a backend that has its caches listed */
+	self->path = kslab_slabinfo_locate(variant->backend, self->name,
+					   self->row, sizeof(self->row));
 	ASSERT_EQ(NR_RENT,
 		  kslab_dev_rent(self->fd, self->id, self->h, NR_RENT));
 }
