@@ -90,12 +90,17 @@ int kslab_dev_cache_tune(int fd, unsigned int cache_id,
 	return kslab_dev_ioctl(fd, KSLAB_IOC_CACHE_TUNE, &req);
 }
 
+int kslab_dev_stats_args(int fd, struct kslab_stats *stats)
+{
+	stats->size = sizeof(*stats);
+	return kslab_dev_ioctl(fd, KSLAB_IOC_STATS, stats);
+}
+
 int kslab_dev_stats(int fd, unsigned int cache_id, struct kslab_stats *stats)
 {
 	memset(stats, 0, sizeof(*stats));
-	stats->size = sizeof(*stats);
 	stats->cache_id = cache_id;
-	return kslab_dev_ioctl(fd, KSLAB_IOC_STATS, stats);
+	return kslab_dev_stats_args(fd, stats);
 }
 
 /* ================== Objects ================== */

@@ -128,6 +128,18 @@ int kslab_dev_cache_tune(int fd, unsigned int cache_id,
  */
 int kslab_dev_stats(int fd, unsigned int cache_id, struct kslab_stats *stats);
 
+/**
+ * kslab_dev_stats_args() - STATS into a struct the caller filled in.
+ * @fd: session descriptor.
+ * @stats: @stats->cache_id names the cache; @stats->size is set here, and
+ *	the other fields are left as the caller set them for the module to
+ *	overwrite (kslab_dev_stats() zeroes them; a checker fills them with a
+ *	pattern to see what the module did not write).
+ *
+ * Return: 0 or a negative errno, as kslab_dev_stats().
+ */
+int kslab_dev_stats_args(int fd, struct kslab_stats *stats);
+
 /* ================== Objects ================== */
 
 /**

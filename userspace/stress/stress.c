@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -261,11 +260,6 @@ unsigned long stress_failures(unsigned int check)
 
 /* ---------------- the device ---------------- */
 
-int dev_version(int fd, struct kslab_version *ver)
-{
-	return kslab_dev_version(fd, ver);
-}
-
 int dev_pick_backend(const struct kslab_version *ver, uint64_t r)
 {
 	int avail[KSLAB_BACKEND_NR], n = 0, b;
@@ -276,82 +270,11 @@ int dev_pick_backend(const struct kslab_version *ver, uint64_t r)
 	return n ? avail[r % n] : -1;
 }
 
-int dev_create(int fd, unsigned int backend, unsigned int flags,
-	       unsigned int object_size, unsigned int capacity,
-	       const char *name, uint32_t *id)
-{
-	struct kslab_cache_create cc = {
-		.size = sizeof(cc),
-		.flags = flags,
-		.backend = backend,
-		.object_size = object_size,
-		.capacity = capacity,
-		.name = (uintptr_t)name,
-	};
-	int ret = kslab_dev_ioctl(fd, KSLAB_IOC_CACHE_CREATE, &cc);
-
-	if (!ret)
-		*id = cc.cache_id;
-	return ret;
-}
-
-int dev_destroy(int fd, uint32_t id)
-{
-	struct kslab_cache_destroy d = { .size = sizeof(d), .cache_id = id };
-
-	return kslab_dev_ioctl(fd, KSLAB_IOC_CACHE_DESTROY, &d);
-}
-
-int dev_rent(int fd, uint32_t id, uint64_t *handles, unsigned int count)
-{
-	struct kslab_batch b = {
-		.size = sizeof(b), .cache_id = id, .count = count,
-		.handles = (uintptr_t)handles,
-	};
-
-	return kslab_dev_ioctl(fd, KSLAB_IOC_RENT, &b);
-}
-
-int dev_return(int fd, uint32_t id, const uint64_t *handles,
-	       unsigned int count)
-{
-	struct kslab_batch b = {
-		.size = sizeof(b), .cache_id = id, .count = count,
-		.handles = (uintptr_t)handles,
-	};
-
-	return kslab_dev_ioctl(fd, KSLAB_IOC_RETURN, &b);
-}
-
-static int dev_io(int fd, unsigned long cmd, uint32_t id, uint64_t h,
-		  uint32_t off, uint32_t len, const void *buf)
-{
-	struct kslab_obj_io io = {
-		.size = sizeof(io), .cache_id = id, .handle = h,
-		.offset = off, .length = len, .buf = (uintptr_t)buf,
-	};
-
-	return kslab_dev_ioctl(fd, cmd, &io);
-}
-
-int dev_write(int fd, uint32_t id, uint64_t h, uint32_t off, uint32_t len,
-	      const void *buf)
-{
-	return dev_io(fd, KSLAB_IOC_OBJ_WRITE, id, h, off, len, buf);
-}
-
-int dev_read(int fd, uint32_t id, uint64_t h, uint32_t off, uint32_t len,
-	     void *buf)
-{
-	return dev_io(fd, KSLAB_IOC_OBJ_READ, id, h, off, len, buf);
-}
-
-int dev_stats(int fd, uint32_t id, struct kslab_stats *st)
+int stats_read(int fd, uint32_t id, struct kslab_stats *st)
 {
 	memset(st, 0xa5, sizeof(*st));
-	st->size = sizeof(*st);
 	st->cache_id = id;
-	return kslab_dev_ioctl(fd, KSLAB_IOC_STATS, st);
+	return kslab_dev_stats_args(fd, st);
 }
 
 const char *stats_problem(const struct kslab_stats *st)
@@ -399,10 +322,10 @@ int dev_open_checked(struct kslab_version *ver, bool *missing)
 		printf("# open %s: %s\n", KSLAB_DEVICE_PATH, strerror(-fd));
 		return fd;
 	}
-	ret = dev_version(fd, ver);
+	ret = kslab_dev_version(fd, ver);
 	if (ret) {
 		printf("# VERSION: %s\n", strerror(-ret));
-		close(fd);
+		kslab_dev_close(fd);
 		return ret;
 	}
 	if ((ver->commands & STRESS_NEEDED_CMDS) != STRESS_NEEDED_CMDS ||
