@@ -218,7 +218,6 @@ int main(int argc, char **argv)
 	double max_reap = 0;
 	unsigned int at_once, i;
 	uint8_t buf[256];
-	bool missing;
 	double t0;
 	long ret;
 	int fd;
@@ -231,14 +230,9 @@ int main(int argc, char **argv)
 		       (unsigned long long)opt.seed, (unsigned long long)opt.count,
 		       opt.threads);
 	parent = getpid();
-	fd = dev_open_checked(&ver, &missing);
+	fd = dev_open_checked(&ver);
 	if (fd < 0)
-		ksft_exit_fail_msg("cannot open the device\n");
-	if (missing) {
-		ksft_set_plan(1);
-		ksft_test_result_skip("crash: the module does not implement the object commands yet\n");
-		ksft_finished();
-	}
+		ksft_exit_fail_msg("cannot use the device\n");
 	ksft_set_plan(C_NR);
 	rng_seed(&r, opt.seed, 0);
 	at_once = opt.threads ? opt.threads : 1;

@@ -457,7 +457,6 @@ int main(int argc, char **argv)
 	unsigned long ops = 0, enomem = 0, partial = 0, verified = 0, faults;
 	char prefix[32], first[96], val[32];
 	unsigned int nt, i, k;
-	bool missing;
 	double t0;
 	int fd;
 
@@ -479,14 +478,9 @@ int main(int argc, char **argv)
 		ksft_test_result_skip("fault: no /proc/self/make-it-fail (kernel without CONFIG_FAULT_INJECTION)\n");
 		ksft_finished();
 	}
-	fd = dev_open_checked(&ver, &missing);
+	fd = dev_open_checked(&ver);
 	if (fd < 0)
-		ksft_exit_fail_msg("cannot open the device\n");
-	if (missing) {
-		ksft_set_plan(1);
-		ksft_test_result_skip("fault: the module does not implement the object commands yet\n");
-		ksft_finished();
-	}
+		ksft_exit_fail_msg("cannot use the device\n");
 	close(fd);
 	ksft_set_plan(C_NR + 1);
 	/* no page fault of ours may need an allocation while faults are on */

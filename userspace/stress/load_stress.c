@@ -243,7 +243,6 @@ int main(int argc, char **argv)
 	unsigned long create_fail = 0, stats_bad = 0;
 	struct rng r;
 	uint8_t *buf;
-	bool missing;
 	double t0;
 	int b, i, ret;
 
@@ -253,14 +252,9 @@ int main(int argc, char **argv)
 	ksft_print_header();
 	ksft_print_msg("load_stress --seed %llu --seconds %g --threads %u\n",
 		       (unsigned long long)opt.seed, opt.seconds, opt.threads);
-	fd = dev_open_checked(&ver, &missing);
+	fd = dev_open_checked(&ver);
 	if (fd < 0)
-		ksft_exit_fail_msg("cannot open the device\n");
-	if (missing) {
-		ksft_set_plan(1);
-		ksft_test_result_skip("load: the module does not implement the object commands yet\n");
-		ksft_finished();
-	}
+		ksft_exit_fail_msg("cannot use the device\n");
 	ksft_set_plan(C_NR);
 
 	nr_cpus = sysconf(_SC_NPROCESSORS_ONLN);

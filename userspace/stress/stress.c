@@ -313,11 +313,10 @@ const char *stats_problem(const struct kslab_stats *st)
 	return NULL;
 }
 
-int dev_open_checked(struct kslab_version *ver, bool *missing)
+int dev_open_checked(struct kslab_version *ver)
 {
 	int fd = kslab_dev_open(NULL), ret;
 
-	*missing = false;
 	if (fd < 0) {
 		printf("# open %s: %s\n", KSLAB_DEVICE_PATH, strerror(-fd));
 		return fd;
@@ -335,7 +334,8 @@ int dev_open_checked(struct kslab_version *ver, bool *missing)
 		       (unsigned long long)ver->commands,
 		       (unsigned long long)ver->backends,
 		       (unsigned long long)STRESS_NEEDED_CMDS);
-		*missing = true;
+		kslab_dev_close(fd);
+		return -EOPNOTSUPP;
 	}
 	return fd;
 }

@@ -154,11 +154,13 @@ static inline unsigned int backend_flags(unsigned int b, unsigned int flags)
 			    (1ULL << KSLAB_CMD_STATS))
 
 /*
- * Open the device and read VERSION. On failure prints why and returns
- * -errno; *@missing is set when the module lacks STRESS_NEEDED_CMDS or
- * any backend (a real absence, for a SKIP).
+ * Open the device and read VERSION into @ver. Returns the descriptor, or
+ * prints why and returns -errno: the device cannot be opened, VERSION
+ * fails, or the module lacks STRESS_NEEDED_CMDS or lists no backend
+ * (-EOPNOTSUPP; the module implements every command, so that is a
+ * failure too).
  */
-int dev_open_checked(struct kslab_version *ver, bool *missing);
+int dev_open_checked(struct kslab_version *ver);
 
 /* Print the figures line. */
 void figures(const char *name, const char *fmt, ...)
