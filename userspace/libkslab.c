@@ -180,6 +180,25 @@ int kslab_backend_lookup(const char *name)
 	return -EINVAL;
 }
 
+const char *kslab_cmd_name(unsigned int cmd)
+{
+	static const char *const names[KSLAB_CMD_NR] = {
+		[KSLAB_CMD_VERSION] = "VERSION",
+		[KSLAB_CMD_CACHE_CREATE] = "CACHE_CREATE",
+		[KSLAB_CMD_CACHE_DESTROY] = "CACHE_DESTROY",
+		[KSLAB_CMD_CACHE_TUNE] = "CACHE_TUNE",
+		[KSLAB_CMD_RENT] = "RENT",
+		[KSLAB_CMD_RETURN] = "RETURN",
+		[KSLAB_CMD_OBJ_WRITE] = "OBJ_WRITE",
+		[KSLAB_CMD_OBJ_READ] = "OBJ_READ",
+		[KSLAB_CMD_STATS] = "STATS",
+		[KSLAB_CMD_NOP] = "NOP",
+		[KSLAB_CMD_BENCH] = "BENCH",
+	};
+
+	return cmd < KSLAB_CMD_NR && names[cmd] ? names[cmd] : "?";
+}
+
 const char *kslab_stat_name(unsigned int stat)
 {
 	static const char *const names[] = KSLAB_STAT_NAMES;

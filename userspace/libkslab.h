@@ -216,6 +216,15 @@ const char *kslab_backend_name(unsigned int backend);
 int kslab_backend_lookup(const char *name);
 
 /**
+ * kslab_cmd_name() - printable name of a command: "CACHE_CREATE" for
+ *	KSLAB_CMD_CACHE_CREATE.
+ * @cmd: &enum kslab_cmd value.
+ *
+ * Return: a static string, "?" for an unknown command.
+ */
+const char *kslab_cmd_name(unsigned int cmd);
+
+/**
  * kslab_stat_name() - printable name of a counter.
  * @stat: &enum kslab_stat value.
  *

@@ -136,24 +136,7 @@ static pthread_mutex_t model_lock = PTHREAD_MUTEX_INITIALIZER;
 	}								\
 } while (0)
 
-static const unsigned long exact_cmd[KSLAB_CMD_NR] = {
-	[KSLAB_CMD_VERSION] = KSLAB_IOC_VERSION,
-	[KSLAB_CMD_CACHE_CREATE] = KSLAB_IOC_CACHE_CREATE,
-	[KSLAB_CMD_CACHE_DESTROY] = KSLAB_IOC_CACHE_DESTROY,
-	[KSLAB_CMD_CACHE_TUNE] = KSLAB_IOC_CACHE_TUNE,
-	[KSLAB_CMD_RENT] = KSLAB_IOC_RENT,
-	[KSLAB_CMD_RETURN] = KSLAB_IOC_RETURN,
-	[KSLAB_CMD_OBJ_WRITE] = KSLAB_IOC_OBJ_WRITE,
-	[KSLAB_CMD_OBJ_READ] = KSLAB_IOC_OBJ_READ,
-	[KSLAB_CMD_STATS] = KSLAB_IOC_STATS,
-	[KSLAB_CMD_NOP] = KSLAB_IOC_NOP,
-	[KSLAB_CMD_BENCH] = KSLAB_IOC_BENCH,
-};
-
-static const char *const cmd_name[KSLAB_CMD_NR] = {
-	"VERSION", "CACHE_CREATE", "CACHE_DESTROY", "CACHE_TUNE", "RENT",
-	"RETURN", "OBJ_WRITE", "OBJ_READ", "STATS", "NOP", "BENCH",
-};
+static const unsigned long exact_cmd[KSLAB_CMD_NR] = KSLAB_IOCTL_CMDS;
 
 static bool errno_in_abi(int e)
 {
@@ -607,17 +590,17 @@ static void fuzz_one(struct tctx *t, int fd, bool on_model, bool fd_may_close)
 		return;
 	if (ret < 0 && !errno_in_abi(-ret)) {
 		FAIL(t, C_ERRNO, "cmd %#lx (%s) answered errno %ld (%s), not an ABI errno",
-		     cmd, nr >= 0 ? cmd_name[nr] : "?", -ret, strerror(-ret));
+		     cmd, nr >= 0 ? kslab_cmd_name(nr) : "?", -ret, strerror(-ret));
 		return;
 	}
-	scan_changed(t, nr >= 0 ? cmd_name[nr] : "an unknown command");
+	scan_changed(t, nr >= 0 ? kslab_cmd_name(nr) : "an unknown command");
 	if (ret < 0 || argp != s)
 		return;
 	nr = exact_nr(cmd);
 	if (on_model && (nr == KSLAB_CMD_RETURN || nr == KSLAB_CMD_OBJ_READ ||
 			 nr == KSLAB_CMD_OBJ_WRITE)) {
 		FAIL(t, C_ISOLATION, "%s with a foreign or random handle succeeded on the model session (%ld)",
-		     cmd_name[nr], ret);
+		     kslab_cmd_name(nr), ret);
 		return;
 	}
 	/* remember what the chaos session got */

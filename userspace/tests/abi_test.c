@@ -8,26 +8,20 @@
 
 #include "kslab_test.h"
 
-struct command {
-	const char *name;
-	unsigned long cmd;
-	unsigned int size;	/* 0: not extensible */
-};
+static const unsigned long ioc[KSLAB_CMD_NR] = KSLAB_IOCTL_CMDS;
 
-static const struct command commands[] = {
-	{ "VERSION", KSLAB_IOC_VERSION, 0 },
-	{ "CACHE_CREATE", KSLAB_IOC_CACHE_CREATE, KSLAB_CACHE_CREATE_SIZE_VER0 },
-	{ "CACHE_DESTROY", KSLAB_IOC_CACHE_DESTROY, KSLAB_CACHE_DESTROY_SIZE_VER0 },
-	{ "CACHE_TUNE", KSLAB_IOC_CACHE_TUNE, KSLAB_CACHE_TUNE_SIZE_VER0 },
-	{ "RENT", KSLAB_IOC_RENT, KSLAB_BATCH_SIZE_VER0 },
-	{ "RETURN", KSLAB_IOC_RETURN, KSLAB_BATCH_SIZE_VER0 },
-	{ "OBJ_WRITE", KSLAB_IOC_OBJ_WRITE, KSLAB_OBJ_IO_SIZE_VER0 },
-	{ "OBJ_READ", KSLAB_IOC_OBJ_READ, KSLAB_OBJ_IO_SIZE_VER0 },
-	{ "STATS", KSLAB_IOC_STATS, KSLAB_STATS_SIZE_VER0 },
-	{ "BENCH", KSLAB_IOC_BENCH, KSLAB_BENCH_SIZE_VER0 },
+/* The first size of each extensible struct; 0: not extensible. */
+static const unsigned int size_ver0[KSLAB_CMD_NR] = {
+	[KSLAB_CMD_CACHE_CREATE] = KSLAB_CACHE_CREATE_SIZE_VER0,
+	[KSLAB_CMD_CACHE_DESTROY] = KSLAB_CACHE_DESTROY_SIZE_VER0,
+	[KSLAB_CMD_CACHE_TUNE] = KSLAB_CACHE_TUNE_SIZE_VER0,
+	[KSLAB_CMD_RENT] = KSLAB_BATCH_SIZE_VER0,
+	[KSLAB_CMD_RETURN] = KSLAB_BATCH_SIZE_VER0,
+	[KSLAB_CMD_OBJ_WRITE] = KSLAB_OBJ_IO_SIZE_VER0,
+	[KSLAB_CMD_OBJ_READ] = KSLAB_OBJ_IO_SIZE_VER0,
+	[KSLAB_CMD_STATS] = KSLAB_STATS_SIZE_VER0,
+	[KSLAB_CMD_BENCH] = KSLAB_BENCH_SIZE_VER0,
 };
-
-#define NR_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
 FIXTURE(abi) {
 	int fd;
@@ -71,15 +65,17 @@ TEST_F(abi, nop)
 TEST_F(abi, bad_argument_pointer)
 {
 	void *bad[] = { NULL, KERNEL_PTR, prot_none_page(), UNMAPPED_PTR };
-	unsigned int i, j;
+	unsigned int nr, j;
 
-	for (i = 0; i < NR_COMMANDS; i++) {
+	for (nr = 0; nr < KSLAB_CMD_NR; nr++) {
+		if (!_IOC_SIZE(ioc[nr]))	/* NOP */
+			continue;
 		for (j = 0; j < sizeof(bad) / sizeof(bad[0]); j++) {
-			const char *name = commands[i].name;
+			const char *name = kslab_cmd_name(nr);
 			void *p = bad[j];
 
 			EXPECT_EQ(-EFAULT,
-				  kslab_dev_ioctl(self->fd, commands[i].cmd, p))
+				  kslab_dev_ioctl(self->fd, ioc[nr], p))
 				TH_LOG("%s %p", name, p);
 		}
 	}
@@ -90,17 +86,18 @@ TEST_F(abi, argument_crosses_into_prot_none)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	char *p = guarded_page();
-	unsigned int i;
+	unsigned int nr;
 
 	ASSERT_NE(NULL, p);
-	for (i = 1; i < NR_COMMANDS; i++) {
-		const char *name = commands[i].name;
+	for (nr = 0; nr < KSLAB_CMD_NR; nr++) {
+		const char *name = kslab_cmd_name(nr);
 		char *arg = p + page - 8;
 
+		if (!size_ver0[nr])
+			continue;
 		memset(arg, 0, 8);
-		*(__u32 *)arg = commands[i].size;
-		EXPECT_EQ(-EFAULT,
-			  kslab_dev_ioctl(self->fd, commands[i].cmd, arg))
+		*(__u32 *)arg = size_ver0[nr];
+		EXPECT_EQ(-EFAULT, kslab_dev_ioctl(self->fd, ioc[nr], arg))
 			TH_LOG("%s", name);
 	}
 }
@@ -109,20 +106,21 @@ TEST_F(abi, argument_crosses_into_prot_none)
 TEST_F(abi, size_too_small)
 {
 	__u32 buf[128] = {};
-	unsigned int i;
+	unsigned int nr;
 
-	for (i = 1; i < NR_COMMANDS; i++) {
-		const char *name = commands[i].name;
-		unsigned int sizes[] = { 0, 4, commands[i].size - 8 };
+	for (nr = 0; nr < KSLAB_CMD_NR; nr++) {
+		const char *name = kslab_cmd_name(nr);
+		unsigned int sizes[] = { 0, 4, size_ver0[nr] - 8 };
 		unsigned int j;
 
+		if (!size_ver0[nr])
+			continue;
 		for (j = 0; j < 3; j++) {
 			unsigned int size = sizes[j];
 
 			buf[0] = size;
-			EXPECT_EQ(-EINVAL, kslab_dev_ioctl(self->fd,
-							   commands[i].cmd,
-							   buf))
+			EXPECT_EQ(-EINVAL,
+				  kslab_dev_ioctl(self->fd, ioc[nr], buf))
 				TH_LOG("%s size %u", name, size);
 		}
 	}
@@ -133,22 +131,22 @@ TEST_F(abi, size_too_big)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	unsigned char *buf = calloc(1, 2 * page);
-	unsigned int i;
+	unsigned int nr;
 
 	ASSERT_NE(NULL, buf);
-	for (i = 1; i < NR_COMMANDS; i++) {
-		const char *name = commands[i].name;
-		unsigned int size = commands[i].size;
+	for (nr = 0; nr < KSLAB_CMD_NR; nr++) {
+		const char *name = kslab_cmd_name(nr);
+		unsigned int size = size_ver0[nr];
 
+		if (!size)
+			continue;
 		memset(buf, 0, 2 * page);
 		*(__u32 *)buf = page + 8;
-		EXPECT_EQ(-E2BIG,
-			  kslab_dev_ioctl(self->fd, commands[i].cmd, buf))
+		EXPECT_EQ(-E2BIG, kslab_dev_ioctl(self->fd, ioc[nr], buf))
 			TH_LOG("%s", name);
 		*(__u32 *)buf = size + 16;
 		buf[size + 15] = 1;
-		EXPECT_EQ(-E2BIG,
-			  kslab_dev_ioctl(self->fd, commands[i].cmd, buf))
+		EXPECT_EQ(-E2BIG, kslab_dev_ioctl(self->fd, ioc[nr], buf))
 			TH_LOG("%s", name);
 	}
 	free(buf);
