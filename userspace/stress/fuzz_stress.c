@@ -319,7 +319,8 @@ static void build_valid(struct tctx *t, unsigned int nr, uint8_t *s, bool on_mod
 
 		c->size = sizeof(*c);
 		c->cache_id = chaos_cache(t);
-		c->magazine_size = rng_below(&t->r, 300);
+		/* 0, every valid size and some past the largest */
+		c->magazine_size = rng_below(&t->r, KSLAB_MAGAZINE_SIZE_MAX + 44);
 		break;
 	}
 	case KSLAB_CMD_RENT:
