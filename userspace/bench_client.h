@@ -113,7 +113,8 @@ struct bench_stat {
  * @pages_returned: pages held after every object was returned, before the
  *	shrink (memory rows).
  * @init_on_alloc: zeroing on allocation was on.
- * @ratio: mean over the same case's kmem_cache mean, 0 when none.
+ * @ratio: median over the same case's kmem_cache median (bench_ratios()),
+ *	NAN when there is none.
  */
 struct bench_result {
 	enum bench_kind kind;
