@@ -1388,8 +1388,8 @@ static void reuse_probe(void)
 	snprintf(name, sizeof(name), "fzr%d-a", main_pid);
 	ret = kslab_dev_cache_create(model_fd, dev_pick_backend(&ver, 0), name, 64, 0);
 	a = ret;
-	if (ret < 0 ||
-	    kslab_dev_rent(model_fd, a, &h1, 1) != 1 || kslab_dev_return(model_fd, a, &h1, 1) != 1 ||
+	if (ret < 0 || kslab_dev_rent(model_fd, a, &h1, 1) != 1 ||
+	    kslab_dev_return(model_fd, a, &h1, 1) != 1 ||
 	    kslab_dev_cache_destroy(model_fd, a)) {
 		stress_fail(C_MODEL, "reuse probe: create/rent/return/destroy failed");
 		return;
