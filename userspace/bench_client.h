@@ -113,7 +113,8 @@ struct bench_stat {
  * @pages_returned: pages held after every object was returned, before the
  *	shrink (memory rows).
  * @init_on_alloc: zeroing on allocation was on.
- * @ratio: mean over the same case's kmem_cache mean, 0 when none.
+ * @ratio: median over the same case's kmem_cache median (bench_ratios()),
+ *	NAN when there is none.
  */
 struct bench_result {
 	enum bench_kind kind;
@@ -187,8 +188,8 @@ int bench_ioctl_case(int fd, const struct bench_opts *o,
 		     struct bench_result *r);
 
 /* bench_mem.c: /proc/slabinfo and /proc/kslabinfo */
-int bench_mem_read(const char *cache, struct bench_result *r,
-		   uint64_t *pages);
+int bench_mem_read(unsigned int backend, const char *cache,
+		   struct bench_result *r, uint64_t *pages);
 void bench_mem_shrink(const char *cache);
 
 /* bench_report.c */

@@ -33,7 +33,7 @@ static int cache_create(struct ioctl_ctx *c)
 	int ret;
 
 	snprintf(c->name, sizeof(c->name), "bench-%d-%u", (int)getpid(), seq++);
-	ret = kslab_cache_create_args(c->fd, &cc);
+	ret = kslab_dev_cache_create_args(c->fd, &cc);
 	c->cache_id = cc.cache_id;
 	return ret < 0 ? ret : 0;
 }
@@ -41,8 +41,8 @@ static int cache_create(struct ioctl_ctx *c)
 /* RENT or RETURN of the first @n handles; 0 when all of them went. */
 static int batch(struct ioctl_ctx *c, bool rent, unsigned int n)
 {
-	int ret = rent ? kslab_rent(c->fd, c->cache_id, c->handles, n) :
-			 kslab_return(c->fd, c->cache_id, c->handles, n);
+	int ret = rent ? kslab_dev_rent(c->fd, c->cache_id, c->handles, n) :
+			 kslab_dev_return(c->fd, c->cache_id, c->handles, n);
 
 	return ret == (int)n ? 0 : ret < 0 ? ret : -EIO;
 }
@@ -53,8 +53,8 @@ static int round_trip(struct ioctl_ctx *c)
 	int ret = batch(c, true, n);
 
 	if (!ret && c->r->kind == BK_RTW)
-		ret = kslab_obj_write(c->fd, c->cache_id, c->handles[0], 0,
-				      c->buf, c->r->size);
+		ret = kslab_dev_obj_write(c->fd, c->cache_id, c->handles[0], 0,
+					  c->buf, c->r->size);
 	if (!ret)
 		ret = batch(c, false, n);
 	return ret;
@@ -70,7 +70,7 @@ static int ioctl_once(void *data, uint64_t iters, struct bench_sample *s)
 
 	for (i = 0; !ret && i < iters; i++)
 		ret = c->r->kind == BK_NOP ?
-			kslab_nop(c->fd) :
+			kslab_dev_nop(c->fd) :
 			round_trip(c);
 	memset(s, 0, sizeof(*s));
 	s->t = (bench_now_ns() - t0) / ((double)iters * per);
@@ -86,13 +86,15 @@ static int mem_case(struct ioctl_ctx *c)
 	ret = batch(c, true, c->r->param);
 	if (ret)
 		return ret;
-	ret = bench_mem_read(c->name, c->r, &c->r->pages);
+	ret = bench_mem_read(c->r->backend, c->name, c->r, &c->r->pages);
 	ret2 = batch(c, false, c->r->param);
 	ret = ret ?: ret2;
-	ret = ret ?: bench_mem_read(c->name, &later, &c->r->pages_returned);
+	ret = ret ?: bench_mem_read(c->r->backend, c->name, &later,
+				    &c->r->pages_returned);
 	if (!ret)
 		bench_mem_shrink(c->name);
-	return ret ?: bench_mem_read(c->name, &later, &c->r->pages_shrunk);
+	return ret ?: bench_mem_read(c->r->backend, c->name, &later,
+				     &c->r->pages_shrunk);
 }
 
 int bench_ioctl_case(int fd, const struct bench_opts *o,
@@ -114,7 +116,7 @@ int bench_ioctl_case(int fd, const struct bench_opts *o,
 	ret = r->kind == BK_MEM ? mem_case(c) :
 		bench_repeat(o, r, 1, ioctl_once, c);
 	if (r->kind != BK_NOP) {
-		ret2 = kslab_cache_destroy(c->fd, c->cache_id);
+		ret2 = kslab_dev_cache_destroy(c->fd, c->cache_id);
 		ret = ret ? ret : ret2;
 	}
 out:

@@ -58,7 +58,7 @@ static int kernel_once(void *data, uint64_t iters, struct bench_sample *s)
 		.batch = bench_batched(r) ? r->param : 0,
 		.user_buf = r->kind == BK_COPY ? (uintptr_t)c->buf : 0,
 	};
-	int ret = kslab_ioctl(c->fd, KSLAB_IOC_BENCH, &b);
+	int ret = kslab_dev_ioctl(c->fd, KSLAB_IOC_BENCH, &b);
 
 	if (ret)
 		return ret;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kslab-bench memory rows: read a cache's row of /proc/slabinfo (kmem_cache
- * and mempool caches, "kslab-<name>") or /proc/kslabinfo (kslab caches,
- * same slabinfo 2.1 format; libkslab parses both), and ask both kinds of
- * cache to give memory back: SLUB through /sys/kernel/slab/<name>/shrink,
- * kslab through its shrinker (drop_caches runs every registered shrinker).
+ * and mempool caches, KSLAB_SLABINFO_PREFIX "<name>") or /proc/kslabinfo
+ * (kslab caches, same slabinfo 2.1 format; libkslab parses both), and ask
+ * both kinds of cache to give memory back: SLUB through
+ * /sys/kernel/slab/<name>/shrink, kslab through its shrinker (drop_caches
+ * runs every registered shrinker).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,17 +13,29 @@
 
 #include "bench_client.h"
 
-static const char *const slabinfo_files[] = {
-	"/proc/slabinfo", "/proc/kslabinfo",
-};
-
-/* The row of @name in @path, parsed by libkslab: 0 or a negative errno. */
-static int slabinfo_row(const char *path, const char *name,
-			struct bench_result *r, uint64_t *pages)
+/**
+ * bench_mem_read() - the slab figures of cache @cache into @r.
+ * @backend: the cache's &enum kslab_backend, which says where it is listed.
+ * @cache: the name given to CACHE_CREATE.
+ * @r: gets stride, objects and pages per slab, slabs.
+ * @pages: gets the pages the cache holds.
+ *
+ * Return: 0, -ENOENT when its file has no row of the cache (or caches of
+ * @backend are in no file), another negative errno when the file cannot
+ * be read or parsed.
+ */
+int bench_mem_read(unsigned int backend, const char *cache,
+		   struct bench_result *r, uint64_t *pages)
 {
+	char name[KSLAB_SLABINFO_ROW_MAX];
 	struct kslab_slabinfo row;
-	int ret = kslab_slabinfo_find(path, name, &row);
+	const char *path;
+	int ret;
 
+	path = kslab_slabinfo_locate(backend, cache, name, sizeof(name));
+	if (!path)
+		return -ENOENT;
+	ret = kslab_slabinfo_find(path, name, &row);
 	if (ret)
 		return ret;
 	r->stride = row.objsize;
@@ -31,29 +44,6 @@ static int slabinfo_row(const char *path, const char *name,
 	r->slabs = row.num_slabs;
 	*pages = (uint64_t)row.num_slabs * row.pagesperslab;
 	return 0;
-}
-
-/**
- * bench_mem_read() - the slab figures of cache @cache into @r.
- * @cache: the name given to CACHE_CREATE.
- * @r: gets stride, objects and pages per slab, slabs.
- * @pages: gets the pages the cache holds.
- *
- * Return: 0, or -ENOENT when neither file has the cache.
- */
-int bench_mem_read(const char *cache, struct bench_result *r,
-		   uint64_t *pages)
-{
-	char name[KSLAB_NAME_MAX + 8];
-	unsigned int i;
-
-	for (i = 0; i < sizeof(slabinfo_files) / sizeof(slabinfo_files[0]); i++) {
-		snprintf(name, sizeof(name), "kslab-%s", cache);
-		if (!slabinfo_row(slabinfo_files[i], name, r, pages) ||
-		    !slabinfo_row(slabinfo_files[i], cache, r, pages))
-			return 0;
-	}
-	return -ENOENT;
 }
 
 static void write_file(const char *path, const char *text)
@@ -74,7 +64,8 @@ void bench_mem_shrink(const char *cache)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), "/sys/kernel/slab/kslab-%s/shrink", cache);
+	snprintf(path, sizeof(path),
+		 "/sys/kernel/slab/" KSLAB_SLABINFO_PREFIX "%s/shrink", cache);
 	write_file(path, "1");
 	write_file("/proc/sys/vm/drop_caches", "2");
 }

@@ -2,7 +2,8 @@
 /*
  * kslab-bench output: the aligned table (one section per pattern, in the
  * style of Google Benchmark and BenchmarkDotNet), the component breakdown
- * of the ioctl round trip, the targets of the benchmark issue, JSON and CSV.
+ * of the ioctl round trip, the targets (Documentation/benchmarks.rst), JSON
+ * and CSV.
  */
 #include <errno.h>
 #include <math.h>
@@ -300,7 +301,7 @@ void bench_breakdown(FILE *f, const struct bench_results *res,
 enum { T_NA = -1, T_MISSED = 0, T_MET = 1 };
 
 /**
- * struct bench_target - one target of the benchmark issue.
+ * struct bench_target - one target of the benchmark: a bound on a figure.
  * @name: what is compared.
  * @value: the measured figure.
  * @limit: the bound it must meet.
@@ -440,7 +441,7 @@ int bench_targets(FILE *f, const struct bench_results *res,
 	unsigned int n = bench_eval(res, o, t), i;
 	int missed = 0;
 
-	fprintf(f, "\nTargets (issue 5; medians measured side by side in this boot)\n");
+	fprintf(f, "\nTargets (medians measured side by side in this boot)\n");
 	for (i = 0; i < n; i++) {
 		fprintf(f, "  %-6s %-60s %10.3f  (%s %g)\n", met_name(t[i].met),
 			t[i].name, t[i].value, t[i].at_most ? "<=" : ">=",

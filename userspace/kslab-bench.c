@@ -299,12 +299,8 @@ static int add_list(struct bench_results *res, const struct bench_opts *o,
 static int add_mem(struct bench_results *res, const struct bench_opts *o,
 		   unsigned int b, unsigned int size)
 {
-	const uint64_t slab_rows = (1ULL << KSLAB_BACKEND_KSLAB) |
-		(1ULL << KSLAB_BACKEND_LOCKED) |
-		(1ULL << KSLAB_BACKEND_KMEM_CACHE) |
-		(1ULL << KSLAB_BACKEND_MEMPOOL);
-
-	if (!(slab_rows & (1ULL << b)))
+	if (!((KSLAB_BACKENDS_SLABINFO | KSLAB_BACKENDS_KSLABINFO) &
+	      _BITULL(b)))
 		return 0;
 	return add(res, o, BK_MEM, b, size, BENCH_MEM_ROWS_HELD);
 }
@@ -464,12 +460,12 @@ int main(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o))
 		return 2;
-	fd = kslab_open(o.device);
+	fd = kslab_dev_open(o.device);
 	if (fd < 0) {
 		fprintf(stderr, "kslab-bench: %s: %s\n", o.device, strerror(-fd));
 		return 1;
 	}
-	ret = kslab_version(fd, &ver);
+	ret = kslab_dev_version(fd, &ver);
 	/* the module says which backends the running kernel has */
 	if (!ret && ver.backends)
 		o.backends &= ver.backends;
@@ -480,7 +476,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	errors = run_suite(fd, &o, &res);
-	kslab_close(fd);
+	kslab_dev_close(fd);
 	bench_ratios(&res);
 	ret = write_outputs(&o, &res);
 	if (ret)

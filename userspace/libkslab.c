@@ -2,6 +2,7 @@
 /* libkslab: see libkslab.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -13,49 +14,49 @@
 
 /* ================== Session ================== */
 
-int kslab_open(const char *path)
+int kslab_dev_open(const char *path)
 {
 	int fd = open(path ? path : KSLAB_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 
 	return fd < 0 ? -errno : fd;
 }
 
-int kslab_close(int fd)
+int kslab_dev_close(int fd)
 {
 	return close(fd) ? -errno : 0;
 }
 
-int kslab_ioctl(int fd, unsigned long cmd, void *arg)
+int kslab_dev_ioctl(int fd, unsigned long cmd, void *arg)
 {
 	int ret = ioctl(fd, cmd, arg);
 
 	return ret < 0 ? -errno : ret;
 }
 
-int kslab_version(int fd, struct kslab_version *ver)
+int kslab_dev_version(int fd, struct kslab_version *ver)
 {
 	memset(ver, 0, sizeof(*ver));
-	return kslab_ioctl(fd, KSLAB_IOC_VERSION, ver);
+	return kslab_dev_ioctl(fd, KSLAB_IOC_VERSION, ver);
 }
 
-int kslab_nop(int fd)
+int kslab_dev_nop(int fd)
 {
-	return kslab_ioctl(fd, KSLAB_IOC_NOP, NULL);
+	return kslab_dev_ioctl(fd, KSLAB_IOC_NOP, NULL);
 }
 
 /* ================== Caches ================== */
 
-int kslab_cache_create_args(int fd, struct kslab_cache_create *req)
+int kslab_dev_cache_create_args(int fd, struct kslab_cache_create *req)
 {
 	int ret;
 
 	req->size = sizeof(*req);
-	ret = kslab_ioctl(fd, KSLAB_IOC_CACHE_CREATE, req);
+	ret = kslab_dev_ioctl(fd, KSLAB_IOC_CACHE_CREATE, req);
 	return ret < 0 ? ret : (int)req->cache_id;
 }
 
-int kslab_cache_create(int fd, unsigned int backend, const char *name,
-		       unsigned int object_size, unsigned int flags)
+int kslab_dev_cache_create(int fd, unsigned int backend, const char *name,
+			   unsigned int object_size, unsigned int flags)
 {
 	struct kslab_cache_create req = {
 		.backend = backend,
@@ -64,21 +65,21 @@ int kslab_cache_create(int fd, unsigned int backend, const char *name,
 		.name = (uintptr_t)name,
 	};
 
-	return kslab_cache_create_args(fd, &req);
+	return kslab_dev_cache_create_args(fd, &req);
 }
 
-int kslab_cache_destroy(int fd, unsigned int cache_id)
+int kslab_dev_cache_destroy(int fd, unsigned int cache_id)
 {
 	struct kslab_cache_destroy req = {
 		.size = sizeof(req),
 		.cache_id = cache_id,
 	};
 
-	return kslab_ioctl(fd, KSLAB_IOC_CACHE_DESTROY, &req);
+	return kslab_dev_ioctl(fd, KSLAB_IOC_CACHE_DESTROY, &req);
 }
 
-int kslab_cache_tune(int fd, unsigned int cache_id,
-		     unsigned int magazine_size)
+int kslab_dev_cache_tune(int fd, unsigned int cache_id,
+			 unsigned int magazine_size)
 {
 	struct kslab_cache_tune req = {
 		.size = sizeof(req),
@@ -86,21 +87,26 @@ int kslab_cache_tune(int fd, unsigned int cache_id,
 		.magazine_size = magazine_size,
 	};
 
-	return kslab_ioctl(fd, KSLAB_IOC_CACHE_TUNE, &req);
+	return kslab_dev_ioctl(fd, KSLAB_IOC_CACHE_TUNE, &req);
 }
 
-int kslab_stats(int fd, unsigned int cache_id, struct kslab_stats *stats)
+int kslab_dev_stats_args(int fd, struct kslab_stats *stats)
+{
+	stats->size = sizeof(*stats);
+	return kslab_dev_ioctl(fd, KSLAB_IOC_STATS, stats);
+}
+
+int kslab_dev_stats(int fd, unsigned int cache_id, struct kslab_stats *stats)
 {
 	memset(stats, 0, sizeof(*stats));
-	stats->size = sizeof(*stats);
 	stats->cache_id = cache_id;
-	return kslab_ioctl(fd, KSLAB_IOC_STATS, stats);
+	return kslab_dev_stats_args(fd, stats);
 }
 
 /* ================== Objects ================== */
 
-static int kslab_batch(int fd, unsigned long cmd, unsigned int cache_id,
-		       const uint64_t *handles, unsigned int count)
+static int kslab_dev_batch(int fd, unsigned long cmd, unsigned int cache_id,
+			   const uint64_t *handles, unsigned int count)
 {
 	struct kslab_batch req = {
 		.size = sizeof(req),
@@ -109,24 +115,24 @@ static int kslab_batch(int fd, unsigned long cmd, unsigned int cache_id,
 		.handles = (uintptr_t)handles,
 	};
 
-	return kslab_ioctl(fd, cmd, &req);
+	return kslab_dev_ioctl(fd, cmd, &req);
 }
 
-int kslab_rent(int fd, unsigned int cache_id, uint64_t *handles,
-	       unsigned int count)
+int kslab_dev_rent(int fd, unsigned int cache_id, uint64_t *handles,
+		   unsigned int count)
 {
-	return kslab_batch(fd, KSLAB_IOC_RENT, cache_id, handles, count);
+	return kslab_dev_batch(fd, KSLAB_IOC_RENT, cache_id, handles, count);
 }
 
-int kslab_return(int fd, unsigned int cache_id, const uint64_t *handles,
-		 unsigned int count)
+int kslab_dev_return(int fd, unsigned int cache_id, const uint64_t *handles,
+		     unsigned int count)
 {
-	return kslab_batch(fd, KSLAB_IOC_RETURN, cache_id, handles, count);
+	return kslab_dev_batch(fd, KSLAB_IOC_RETURN, cache_id, handles, count);
 }
 
-static int kslab_obj_io(int fd, unsigned long cmd, unsigned int cache_id,
-			uint64_t handle, unsigned int offset, const void *buf,
-			unsigned int len)
+static int kslab_dev_obj_io(int fd, unsigned long cmd, unsigned int cache_id,
+			    uint64_t handle, unsigned int offset,
+			    const void *buf, unsigned int len)
 {
 	struct kslab_obj_io req = {
 		.size = sizeof(req),
@@ -137,21 +143,21 @@ static int kslab_obj_io(int fd, unsigned long cmd, unsigned int cache_id,
 		.buf = (uintptr_t)buf,
 	};
 
-	return kslab_ioctl(fd, cmd, &req);
+	return kslab_dev_ioctl(fd, cmd, &req);
 }
 
-int kslab_obj_write(int fd, unsigned int cache_id, uint64_t handle,
-		    unsigned int offset, const void *buf, unsigned int len)
+int kslab_dev_obj_write(int fd, unsigned int cache_id, uint64_t handle,
+			unsigned int offset, const void *buf, unsigned int len)
 {
-	return kslab_obj_io(fd, KSLAB_IOC_OBJ_WRITE, cache_id, handle, offset,
-			    buf, len);
+	return kslab_dev_obj_io(fd, KSLAB_IOC_OBJ_WRITE, cache_id, handle,
+				offset, buf, len);
 }
 
-int kslab_obj_read(int fd, unsigned int cache_id, uint64_t handle,
-		   unsigned int offset, void *buf, unsigned int len)
+int kslab_dev_obj_read(int fd, unsigned int cache_id, uint64_t handle,
+		       unsigned int offset, void *buf, unsigned int len)
 {
-	return kslab_obj_io(fd, KSLAB_IOC_OBJ_READ, cache_id, handle, offset,
-			    buf, len);
+	return kslab_dev_obj_io(fd, KSLAB_IOC_OBJ_READ, cache_id, handle,
+				offset, buf, len);
 }
 
 /* ================== Names ================== */
@@ -172,6 +178,25 @@ int kslab_backend_lookup(const char *name)
 		if (!strcmp(name, kslab_backend_names[i]))
 			return i;
 	return -EINVAL;
+}
+
+const char *kslab_cmd_name(unsigned int cmd)
+{
+	static const char *const names[KSLAB_CMD_NR] = {
+		[KSLAB_CMD_VERSION] = "VERSION",
+		[KSLAB_CMD_CACHE_CREATE] = "CACHE_CREATE",
+		[KSLAB_CMD_CACHE_DESTROY] = "CACHE_DESTROY",
+		[KSLAB_CMD_CACHE_TUNE] = "CACHE_TUNE",
+		[KSLAB_CMD_RENT] = "RENT",
+		[KSLAB_CMD_RETURN] = "RETURN",
+		[KSLAB_CMD_OBJ_WRITE] = "OBJ_WRITE",
+		[KSLAB_CMD_OBJ_READ] = "OBJ_READ",
+		[KSLAB_CMD_STATS] = "STATS",
+		[KSLAB_CMD_NOP] = "NOP",
+		[KSLAB_CMD_BENCH] = "BENCH",
+	};
+
+	return cmd < KSLAB_CMD_NR && names[cmd] ? names[cmd] : "?";
 }
 
 const char *kslab_stat_name(unsigned int stat)
@@ -196,12 +221,18 @@ static int kslab_slabinfo_row(const char *line, struct kslab_slabinfo *r)
 	return n == 12 ? 0 : -EPROTO;
 }
 
-static int kslab_slabinfo_scan(FILE *f, const char *name,
-			       struct kslab_slabinfo *row)
+/*
+ * The rows named @name (@prefix false) or whose name starts with @name
+ * (@prefix true): how many, the first @max of them at @rows; or -EPROTO
+ * when any line of @f is not slabinfo 2.1, -EIO when it cannot be read.
+ */
+static int kslab_slabinfo_scan(FILE *f, const char *name, bool prefix,
+			       struct kslab_slabinfo *rows, unsigned int max)
 {
+	size_t len = strlen(name);
 	struct kslab_slabinfo r;
+	unsigned int n = 0;
 	char line[512];
-	int ret = -ENOENT;
 
 	if (!fgets(line, sizeof(line), f) ||
 	    strncmp(line, "slabinfo - version: 2.1", 23))
@@ -211,23 +242,57 @@ static int kslab_slabinfo_scan(FILE *f, const char *name,
 	while (fgets(line, sizeof(line), f)) {
 		if (kslab_slabinfo_row(line, &r))
 			return -EPROTO;
-		if (ret == -ENOENT && !strcmp(r.name, name)) {
-			*row = r;
-			ret = 0;
-		}
+		if (prefix ? strncmp(r.name, name, len) : strcmp(r.name, name))
+			continue;
+		if (n < max)
+			rows[n] = r;
+		n++;
 	}
-	return ferror(f) ? -EIO : ret;
+	return ferror(f) ? -EIO : (int)n;
 }
 
-int kslab_slabinfo_find(const char *path, const char *name,
-			struct kslab_slabinfo *row)
+static int kslab_slabinfo_read(const char *path, const char *name,
+			       bool prefix, struct kslab_slabinfo *rows,
+			       unsigned int max)
 {
 	FILE *f = fopen(path, "re");
 	int ret;
 
 	if (!f)
 		return -errno;
-	ret = kslab_slabinfo_scan(f, name, row);
+	ret = kslab_slabinfo_scan(f, name, prefix, rows, max);
 	fclose(f);
 	return ret;
+}
+
+int kslab_slabinfo_find(const char *path, const char *name,
+			struct kslab_slabinfo *row)
+{
+	int n = kslab_slabinfo_read(path, name, false, row, 1);
+
+	return n < 0 ? n : n ? 0 : -ENOENT;
+}
+
+int kslab_slabinfo_rows(const char *path, const char *prefix,
+			struct kslab_slabinfo *rows, unsigned int max)
+{
+	return kslab_slabinfo_read(path, prefix, true, rows, max);
+}
+
+const char *kslab_slabinfo_locate(unsigned int backend, const char *name,
+				  char *row, size_t len)
+{
+	uint64_t bit = backend < 64 ? _BITULL(backend) : 0;
+
+	if (KSLAB_BACKENDS_SLABINFO & bit) {
+		snprintf(row, len, KSLAB_SLABINFO_PREFIX "%s", name);
+		return "/proc/slabinfo";
+	}
+	if (KSLAB_BACKENDS_KSLABINFO & bit) {
+		snprintf(row, len, "%s", name);
+		return "/proc/kslabinfo";
+	}
+	if (len)
+		row[0] = 0;
+	return NULL;
 }

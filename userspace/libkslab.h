@@ -8,10 +8,15 @@
  * descriptor, and every call is safe from many threads on one descriptor.
  * See Documentation/userspace-api.rst for what each command does and the
  * errors it gives.
+ *
+ * The functions that use the device are named kslab_dev_*: the in-kernel
+ * API (kmod/kslab.h) has kslab_cache_create(), kslab_rent() ... of other
+ * signatures, and the two must not be taken for each other.
  */
 #ifndef _LIBKSLAB_H
 #define _LIBKSLAB_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../include/uapi/kslab.h"
@@ -21,53 +26,53 @@
 /* ================== Session ================== */
 
 /**
- * kslab_open() - open /dev/kslab (a new session).
+ * kslab_dev_open() - open /dev/kslab (a new session).
  * @path: device path, or NULL for KSLAB_DEVICE_PATH.
  *
  * Return: a file descriptor (>= 0) or a negative errno.
  */
-int kslab_open(const char *path);
+int kslab_dev_open(const char *path);
 
 /**
- * kslab_close() - close a session; the module returns every object it holds
+ * kslab_dev_close() - close a session; the module returns every object it holds
  *	and destroys its caches.
- * @fd: descriptor from kslab_open().
+ * @fd: descriptor from kslab_dev_open().
  *
  * Return: 0 or a negative errno.
  */
-int kslab_close(int fd);
+int kslab_dev_close(int fd);
 
 /**
- * kslab_ioctl() - issue one command, mapping -1/errno to -errno.
+ * kslab_dev_ioctl() - issue one command, mapping -1/errno to -errno.
  * @fd: session descriptor.
  * @cmd: KSLAB_IOC_* command.
  * @arg: the command's struct, or anything for commands without one.
  *
  * Return: the ioctl's non-negative result or a negative errno.
  */
-int kslab_ioctl(int fd, unsigned long cmd, void *arg);
+int kslab_dev_ioctl(int fd, unsigned long cmd, void *arg);
 
 /**
- * kslab_version() - query the ABI version and what the module supports.
+ * kslab_dev_version() - query the ABI version and what the module supports.
  * @fd: session descriptor.
  * @ver: filled in on success.
  *
  * Return: 0 or a negative errno.
  */
-int kslab_version(int fd, struct kslab_version *ver);
+int kslab_dev_version(int fd, struct kslab_version *ver);
 
 /**
- * kslab_nop() - the NOP command: an ioctl that does nothing.
+ * kslab_dev_nop() - the NOP command: an ioctl that does nothing.
  * @fd: session descriptor.
  *
  * Return: 0 or a negative errno.
  */
-int kslab_nop(int fd);
+int kslab_dev_nop(int fd);
 
 /* ================== Caches ================== */
 
 /**
- * kslab_cache_create() - create a cache with default alignment, magazine
+ * kslab_dev_cache_create() - create a cache with default alignment, magazine
  *	size and capacity.
  * @fd: session descriptor.
  * @backend: &enum kslab_backend.
@@ -81,52 +86,64 @@ int kslab_nop(int fd);
  * unable to honour the flags), -EEXIST (name in use), -ENOSPC (session
  * limit), -ENOMEM.
  */
-int kslab_cache_create(int fd, unsigned int backend, const char *name,
-		       unsigned int object_size, unsigned int flags);
+int kslab_dev_cache_create(int fd, unsigned int backend, const char *name,
+			   unsigned int object_size, unsigned int flags);
 
 /**
- * kslab_cache_create_args() - create a cache with every field of the ABI.
+ * kslab_dev_cache_create_args() - create a cache with every field of the ABI.
  * @fd: session descriptor.
  * @req: the request; @req->size is set here, @req->cache_id is filled in.
  *
- * Return: the cache id (> 0) or a negative errno, as kslab_cache_create().
+ * Return: the cache id (> 0) or a negative errno, as kslab_dev_cache_create().
  */
-int kslab_cache_create_args(int fd, struct kslab_cache_create *req);
+int kslab_dev_cache_create_args(int fd, struct kslab_cache_create *req);
 
 /**
- * kslab_cache_destroy() - destroy a cache that has no object rented.
+ * kslab_dev_cache_destroy() - destroy a cache that has no object rented.
  * @fd: session descriptor.
  * @cache_id: the cache.
  *
  * Return: 0, -ENOENT (no such cache in this session) or -EBUSY.
  */
-int kslab_cache_destroy(int fd, unsigned int cache_id);
+int kslab_dev_cache_destroy(int fd, unsigned int cache_id);
 
 /**
- * kslab_cache_tune() - set the magazine size of a cache.
+ * kslab_dev_cache_tune() - set the magazine size of a cache.
  * @fd: session descriptor.
  * @cache_id: the cache.
  * @magazine_size: objects per magazine, nonzero.
  *
  * Return: 0, -ENOENT, -EINVAL or -EOPNOTSUPP (no magazines).
  */
-int kslab_cache_tune(int fd, unsigned int cache_id,
-		     unsigned int magazine_size);
+int kslab_dev_cache_tune(int fd, unsigned int cache_id,
+			 unsigned int magazine_size);
 
 /**
- * kslab_stats() - the counters and figures of a cache.
+ * kslab_dev_stats() - the counters and figures of a cache.
  * @fd: session descriptor.
  * @cache_id: the cache.
  * @stats: filled in.
  *
  * Return: 0 or a negative errno (-ENOENT for no such cache).
  */
-int kslab_stats(int fd, unsigned int cache_id, struct kslab_stats *stats);
+int kslab_dev_stats(int fd, unsigned int cache_id, struct kslab_stats *stats);
+
+/**
+ * kslab_dev_stats_args() - STATS into a struct the caller filled in.
+ * @fd: session descriptor.
+ * @stats: @stats->cache_id names the cache; @stats->size is set here, and
+ *	the other fields are left as the caller set them for the module to
+ *	overwrite (kslab_dev_stats() zeroes them; a checker fills them with a
+ *	pattern to see what the module did not write).
+ *
+ * Return: 0 or a negative errno, as kslab_dev_stats().
+ */
+int kslab_dev_stats_args(int fd, struct kslab_stats *stats);
 
 /* ================== Objects ================== */
 
 /**
- * kslab_rent() - rent up to @count objects.
+ * kslab_dev_rent() - rent up to @count objects.
  * @fd: session descriptor.
  * @cache_id: the cache.
  * @handles: where their handles go.
@@ -135,11 +152,11 @@ int kslab_stats(int fd, unsigned int cache_id, struct kslab_stats *stats);
  * Return: objects rented (1..@count; fewer when the backend ran out) or a
  * negative errno when none was: -ENOSPC (session limit), -ENOMEM, ...
  */
-int kslab_rent(int fd, unsigned int cache_id, uint64_t *handles,
-	       unsigned int count);
+int kslab_dev_rent(int fd, unsigned int cache_id, uint64_t *handles,
+		   unsigned int count);
 
 /**
- * kslab_return() - return objects, in order, stopping at a bad handle.
+ * kslab_dev_return() - return objects, in order, stopping at a bad handle.
  * @fd: session descriptor.
  * @cache_id: the cache they were rented from.
  * @handles: their handles.
@@ -148,11 +165,11 @@ int kslab_rent(int fd, unsigned int cache_id, uint64_t *handles,
  * Return: objects returned, or a negative errno when none was (-ENOENT:
  * the first handle is stale, foreign or of another cache).
  */
-int kslab_return(int fd, unsigned int cache_id, const uint64_t *handles,
-		 unsigned int count);
+int kslab_dev_return(int fd, unsigned int cache_id, const uint64_t *handles,
+		     unsigned int count);
 
 /**
- * kslab_obj_write() - copy bytes into a rented object.
+ * kslab_dev_obj_write() - copy bytes into a rented object.
  * @fd: session descriptor.
  * @cache_id: its cache.
  * @handle: the object.
@@ -162,23 +179,23 @@ int kslab_return(int fd, unsigned int cache_id, const uint64_t *handles,
  *
  * Return: 0 or a negative errno.
  */
-int kslab_obj_write(int fd, unsigned int cache_id, uint64_t handle,
-		    unsigned int offset, const void *buf, unsigned int len);
+int kslab_dev_obj_write(int fd, unsigned int cache_id, uint64_t handle,
+			unsigned int offset, const void *buf, unsigned int len);
 
 /**
- * kslab_obj_read() - copy bytes out of a rented object; bytes not written
+ * kslab_dev_obj_read() - copy bytes out of a rented object; bytes not written
  *	since it was rented read as zero.
  * @fd: session descriptor.
  * @cache_id: its cache.
  * @handle: the object.
  * @offset: first byte of the object.
  * @buf: where to put them.
- * @len: how many, as kslab_obj_write().
+ * @len: how many, as kslab_dev_obj_write().
  *
  * Return: 0 or a negative errno.
  */
-int kslab_obj_read(int fd, unsigned int cache_id, uint64_t handle,
-		   unsigned int offset, void *buf, unsigned int len);
+int kslab_dev_obj_read(int fd, unsigned int cache_id, uint64_t handle,
+		       unsigned int offset, void *buf, unsigned int len);
 
 /* ================== Names ================== */
 
@@ -197,6 +214,15 @@ const char *kslab_backend_name(unsigned int backend);
  * Return: the &enum kslab_backend value, or -EINVAL.
  */
 int kslab_backend_lookup(const char *name);
+
+/**
+ * kslab_cmd_name() - printable name of a command: "CACHE_CREATE" for
+ *	KSLAB_CMD_CACHE_CREATE.
+ * @cmd: &enum kslab_cmd value.
+ *
+ * Return: a static string, "?" for an unknown command.
+ */
+const char *kslab_cmd_name(unsigned int cmd);
 
 /**
  * kslab_stat_name() - printable name of a counter.
@@ -253,5 +279,41 @@ struct kslab_slabinfo {
  */
 int kslab_slabinfo_find(const char *path, const char *name,
 			struct kslab_slabinfo *row);
+
+/**
+ * kslab_slabinfo_rows() - read a slabinfo 2.1 file and find the rows whose
+ *	name starts with a prefix.
+ * @path: as kslab_slabinfo_find().
+ * @prefix: the start of the names; "" for every row.
+ * @rows: the first @max rows found go here.
+ * @max: room at @rows, 0 to count only.
+ *
+ * The whole file is checked, as kslab_slabinfo_find() does.
+ *
+ * Return: how many rows have a name that starts with @prefix (those past
+ * @max too); -EPROTO when the file is not slabinfo 2.1; another negative
+ * errno when it cannot be read.
+ */
+int kslab_slabinfo_rows(const char *path, const char *prefix,
+			struct kslab_slabinfo *rows, unsigned int max);
+
+/* Room for the row name of any cache, KSLAB_SLABINFO_PREFIX "<name>". */
+#define KSLAB_SLABINFO_ROW_MAX	(sizeof(KSLAB_SLABINFO_PREFIX) - 1 + \
+				 KSLAB_NAME_MAX)
+
+/**
+ * kslab_slabinfo_locate() - where a cache of /dev/kslab is listed.
+ * @backend: the cache's &enum kslab_backend.
+ * @name: the cache's name, as given to CACHE_CREATE.
+ * @row: gets the name of its row: KSLAB_SLABINFO_PREFIX "<name>" in
+ *	/proc/slabinfo (KSLAB_BACKENDS_SLABINFO), "<name>" in
+ *	/proc/kslabinfo (KSLAB_BACKENDS_KSLABINFO), "" in neither.
+ * @len: room at @row; KSLAB_SLABINFO_ROW_MAX is enough.
+ *
+ * Return: "/proc/slabinfo" or "/proc/kslabinfo", the file that lists the
+ * caches of @backend; NULL when no file lists them.
+ */
+const char *kslab_slabinfo_locate(unsigned int backend, const char *name,
+				  char *row, size_t len);
 
 #endif /* _LIBKSLAB_H */

@@ -91,13 +91,66 @@ enum kslab_backend {
 	[KSLAB_BACKEND_OBJPOOL] = "objpool",				\
 }
 
+/*
+ * What each backend can do, as bitmasks over &enum kslab_backend (bit n
+ * for backend n, as in &kslab_version.backends), so that the module's
+ * tests and userspace state them once:
+ * if (KSLAB_BACKENDS_SLABINFO & _BITULL(backend)) ...
+ */
+
+/**
+ * define KSLAB_BACKENDS_DEBUG - the backends that honour KSLAB_CACHE_DEBUG.
+ *
+ * The others (kmalloc, objpool) have no debug mode: CACHE_CREATE of one
+ * with KSLAB_CACHE_DEBUG is -EOPNOTSUPP.
+ */
+#define KSLAB_BACKENDS_DEBUG	(_BITULL(KSLAB_BACKEND_KSLAB) |		\
+				 _BITULL(KSLAB_BACKEND_LOCKED) |	\
+				 _BITULL(KSLAB_BACKEND_KMEM_CACHE) |	\
+				 _BITULL(KSLAB_BACKEND_MEMPOOL))
+
+/**
+ * define KSLAB_BACKENDS_SLABINFO - the backends built on SLUB caches.
+ *
+ * kmem_cache and mempool: each of their caches is a SLUB cache named
+ * KSLAB_SLABINFO_PREFIX "<name>", a row of /proc/slabinfo and a directory
+ * of /sys/kernel/slab.
+ */
+#define KSLAB_BACKENDS_SLABINFO	(_BITULL(KSLAB_BACKEND_KMEM_CACHE) |	\
+				 _BITULL(KSLAB_BACKEND_MEMPOOL))
+
+/**
+ * define KSLAB_BACKENDS_KSLABINFO - the backends built on kslab caches.
+ *
+ * kslab and kslab-locked: each of their caches is a row "<name>" of
+ * /proc/kslabinfo, which has the format of /proc/slabinfo.
+ */
+#define KSLAB_BACKENDS_KSLABINFO (_BITULL(KSLAB_BACKEND_KSLAB) |		\
+				  _BITULL(KSLAB_BACKEND_LOCKED))
+
+/**
+ * define KSLAB_BACKENDS_FIXED - the backends of a fixed capacity.
+ *
+ * &kslab_cache_create.capacity is the number of objects they hold
+ * (objpool: a rent past it is -ENOMEM) or keep in reserve (mempool).
+ */
+#define KSLAB_BACKENDS_FIXED	(_BITULL(KSLAB_BACKEND_MEMPOOL) |	\
+				 _BITULL(KSLAB_BACKEND_OBJPOOL))
+
 #define KSLAB_NAME_MAX		32
 
-/* Prefix of the /proc/slabinfo rows of kmem_cache-based caches. */
+/**
+ * define KSLAB_SLABINFO_PREFIX - the start of a cache's name in slabinfo.
+ *
+ * A cache "<name>" of a backend built on SLUB (KSLAB_BACKENDS_SLABINFO) is
+ * the SLUB cache KSLAB_SLABINFO_PREFIX "<name>": its row of /proc/slabinfo
+ * and its directory of /sys/kernel/slab have that name.
+ */
 #define KSLAB_SLABINFO_PREFIX	"kslab-"
 
 /*
- * Cache flags (&struct kslab_cache_create.flags and the in-kernel API).
+ * Cache flags (&struct kslab_cache_create.flags; the kslab backends
+ * translate them to the in-kernel API's own KSLAB_* flags).
  * KSLAB_CACHE_DEBUG: poison returned objects, red zones, catch double and
  *	foreign returns (kslab backend; SLAB_* debug flags for kmem_cache).
  *	Through /dev/kslab it needs CAP_SYS_ADMIN (-EPERM otherwise).
@@ -238,6 +291,15 @@ struct kslab_version {
 #define KSLAB_CAPACITY_MAX	65536
 
 /**
+ * define KSLAB_MAGAZINE_SIZE_MAX - the largest magazine, in objects.
+ *
+ * The kslab backend refuses a larger &kslab_cache_create.magazine_size
+ * (CACHE_CREATE) or &kslab_cache_tune.magazine_size (CACHE_TUNE) with
+ * -EINVAL.
+ */
+#define KSLAB_MAGAZINE_SIZE_MAX	256
+
+/**
  * struct kslab_cache_create - argument of KSLAB_IOC_CACHE_CREATE.
  * @size: sizeof(struct kslab_cache_create) as the caller knows it.
  * @flags: KSLAB_CACHE_* flags.
@@ -246,11 +308,13 @@ struct kslab_version {
  *	KSLAB_OBJECT_SIZE_MAX.
  * @align: object alignment: 0 for the backend's default, else a power of
  *	two up to the page size.
- * @magazine_size: objects per magazine of the kslab backends, 0 for their
- *	default; ignored by the other backends.
+ * @magazine_size: objects per magazine of the kslab backend, 0 for its
+ *	default, at most KSLAB_MAGAZINE_SIZE_MAX (-EINVAL above); ignored by
+ *	the other backends.
  * @capacity: objects a fixed-size backend holds (objpool; the reserve of
- *	mempool), 0 for KSLAB_CAPACITY_DEFAULT, at most KSLAB_CAPACITY_MAX;
- *	ignored by the other backends.
+ *	mempool) and the size of kslab-locked's shared free stack, 0 for
+ *	KSLAB_CAPACITY_DEFAULT, at most KSLAB_CAPACITY_MAX; ignored by the
+ *	other backends.
  * @cache_id: (out) the new cache; never 0.
  * @name: user pointer to a NUL-terminated name of 1 to KSLAB_NAME_MAX - 1
  *	characters from [A-Za-z0-9._-], unique among the live caches of all
@@ -291,8 +355,8 @@ struct kslab_cache_destroy {
  * struct kslab_cache_tune - argument of KSLAB_IOC_CACHE_TUNE.
  * @size: sizeof(struct kslab_cache_tune) as the caller knows it.
  * @cache_id: the cache.
- * @magazine_size: new objects per magazine, nonzero; backends without
- *	magazines answer -EOPNOTSUPP.
+ * @magazine_size: new objects per magazine, 1..KSLAB_MAGAZINE_SIZE_MAX
+ *	(-EINVAL otherwise); backends without magazines answer -EOPNOTSUPP.
  * @reserved: zero.
  */
 struct kslab_cache_tune {
@@ -524,5 +588,26 @@ struct kslab_bench {
 
 #define KSLAB_IOC_BENCH \
 	_IOWR(KSLAB_IOC_MAGIC, KSLAB_IOC_BASE + KSLAB_CMD_BENCH, struct kslab_bench)
+
+/**
+ * define KSLAB_IOCTL_CMDS - the ioctl number of each &enum kslab_cmd.
+ *
+ * The one table of the commands, for the module's dispatcher, its tests
+ * and userspace: static const unsigned int cmds[KSLAB_CMD_NR] =
+ * KSLAB_IOCTL_CMDS;
+ */
+#define KSLAB_IOCTL_CMDS {						\
+	[KSLAB_CMD_VERSION] = KSLAB_IOC_VERSION,			\
+	[KSLAB_CMD_CACHE_CREATE] = KSLAB_IOC_CACHE_CREATE,		\
+	[KSLAB_CMD_CACHE_DESTROY] = KSLAB_IOC_CACHE_DESTROY,		\
+	[KSLAB_CMD_CACHE_TUNE] = KSLAB_IOC_CACHE_TUNE,			\
+	[KSLAB_CMD_RENT] = KSLAB_IOC_RENT,				\
+	[KSLAB_CMD_RETURN] = KSLAB_IOC_RETURN,				\
+	[KSLAB_CMD_OBJ_WRITE] = KSLAB_IOC_OBJ_WRITE,			\
+	[KSLAB_CMD_OBJ_READ] = KSLAB_IOC_OBJ_READ,			\
+	[KSLAB_CMD_STATS] = KSLAB_IOC_STATS,				\
+	[KSLAB_CMD_NOP] = KSLAB_IOC_NOP,				\
+	[KSLAB_CMD_BENCH] = KSLAB_IOC_BENCH,				\
+}
 
 #endif /* _UAPI_LINUX_KSLAB_H */

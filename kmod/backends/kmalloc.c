@@ -2,8 +2,8 @@
 /*
  * The "kmalloc" peer: kmalloc() and kfree() of the object size (rounded
  * up to a power of two for a larger alignment), kfree_bulk() for bulk
- * returns and a counted loop for bulk rents. No debug mode (-EOPNOTSUPP):
- * kmalloc's caches are shared.
+ * returns and a counted loop for bulk rents. No debug mode (kmalloc's caches
+ * are shared): it is not in KSLAB_BACKENDS_DEBUG, so the registry refuses.
  *
  * Contexts: create and destroy are for process context and may sleep;
  * rent may sleep when its gfp allows; return never sleeps.
@@ -24,8 +24,6 @@ static int kslab_kmalloc_create(struct kslab_pool *pool,
 {
 	struct kslab_peer *peer;
 
-	if (args->flags & KSLAB_CACHE_DEBUG)
-		return -EOPNOTSUPP;
 	peer = kslab_peer_new(pool);
 	if (!peer)
 		return -ENOMEM;

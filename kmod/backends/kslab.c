@@ -22,6 +22,7 @@ static_assert(KSLAB_NAME_MAX == KSLAB_NAME_LEN);
 static_assert(KSLAB_OBJECT_SIZE_MIN == KSLAB_SIZE_MIN);
 static_assert(KSLAB_OBJECT_SIZE_MAX == KSLAB_SIZE_MAX);
 static_assert(KSLAB_CAPACITY_MAX <= KSLAB_LOCKED_MAX);
+static_assert(KSLAB_MAGAZINE_SIZE_MAX == KSLAB_MAGAZINE_MAX);
 
 /* The core counter behind each ABI counter (bulk_fallback has none). */
 static const u8 kslab_be_counter[KSLAB_CNT_NR] = {

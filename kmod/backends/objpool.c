@@ -3,8 +3,9 @@
  * The objpool peer: lib/objpool.c, per-CPU rings of preallocated objects,
  * with interrupts saved and restored on every pop and push. The pool has
  * a fixed capacity (args->capacity objects, allocated at create); a rent
- * from an empty pool fails. Objects are aligned to sizeof(long) only, and
- * there is no debug mode: both are -EOPNOTSUPP.
+ * from an empty pool fails. Objects are aligned to sizeof(long) only (a
+ * larger alignment is -EOPNOTSUPP), and there is no debug mode (not in
+ * KSLAB_BACKENDS_DEBUG: the registry refuses it).
  *
  * Built only when the target kernel exports objpool_init() (kmod/Kbuild
  * reads its Module.symvers); elsewhere the registry has no objpool entry
@@ -45,7 +46,7 @@ static int kslab_objpool_create(struct kslab_pool *pool,
 	struct kslab_objpool *op;
 	int ret;
 
-	if ((args->flags & KSLAB_CACHE_DEBUG) || args->align > sizeof(long))
+	if (args->align > sizeof(long))
 		return -EOPNOTSUPP;
 	op = kzalloc(sizeof(*op), GFP_KERNEL);
 	if (!op)

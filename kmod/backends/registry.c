@@ -141,8 +141,9 @@ static int kslab_pool_args_check(const struct kslab_pool_args *args)
  * Context: process context; may sleep.
  * Return: 0; -EINVAL for a bad argument (name, size, alignment, flag or
  * capacity); -EOPNOTSUPP when @backend is unknown, not built or not
- * available on the running kernel, or cannot honour @args (e.g. debug
- * mode of kmalloc); -EEXIST when a live pool has the same name; -ENOMEM.
+ * available on the running kernel, or cannot honour @args (debug mode of
+ * a backend outside KSLAB_BACKENDS_DEBUG); -EEXIST when a live pool has
+ * the same name; -ENOMEM.
  */
 int kslab_pool_create(struct kslab_pool *pool, unsigned int backend,
 		      const struct kslab_pool_args *args)
@@ -156,6 +157,9 @@ int kslab_pool_create(struct kslab_pool *pool, unsigned int backend,
 		return ret;
 	ops = kslab_backend_get(backend);
 	if (!ops)
+		return -EOPNOTSUPP;
+	if ((a.flags & KSLAB_CACHE_DEBUG) && backend < KSLAB_BACKEND_NR &&
+	    !(KSLAB_BACKENDS_DEBUG & BIT_ULL(backend)))
 		return -EOPNOTSUPP;
 	if (!a.capacity)
 		a.capacity = KSLAB_CAPACITY_DEFAULT;

@@ -30,15 +30,14 @@ module_param(device_mode, ushort, 0444);
 MODULE_PARM_DESC(device_mode, "Mode of /dev/kslab (default 0600)");
 
 /**
- * struct kslab_ioctl_desc - one command.
- * @cmd: its KSLAB_IOC_* number.
+ * struct kslab_ioctl_desc - one command; its KSLAB_IOC_* number is the
+ *	ABI's (KSLAB_IOCTL_CMDS).
  * @extensible: its struct starts with a __u32 size, read with
- *	copy_struct_from_user(); the size encoded in @cmd is not compared,
- *	so that a caller built with a larger struct still matches.
+ *	copy_struct_from_user(); the size encoded in the number is not
+ *	compared, so that a caller built with a larger struct still matches.
  * @handler: does it; the result is the ioctl's.
  */
 struct kslab_ioctl_desc {
-	unsigned int cmd;
 	bool extensible;
 	long (*handler)(struct file *file, void __user *arg);
 };
@@ -277,28 +276,23 @@ out:
 
 /* ================== Dispatch ================== */
 
-#define KSLAB_IOCTL(_nr, _cmd, _ext, _handler) \
-	[_nr] = { .cmd = (_cmd), .extensible = (_ext), .handler = (_handler) }
+static const unsigned int kslab_ioctl_cmds[KSLAB_CMD_NR] = KSLAB_IOCTL_CMDS;
+
+#define KSLAB_IOCTL(_nr, _ext, _handler) \
+	[_nr] = { .extensible = (_ext), .handler = (_handler) }
 
 static const struct kslab_ioctl_desc kslab_ioctls[KSLAB_CMD_NR] = {
-	KSLAB_IOCTL(KSLAB_CMD_VERSION, KSLAB_IOC_VERSION, false,
-		    kslab_ioc_version),
-	KSLAB_IOCTL(KSLAB_CMD_CACHE_CREATE, KSLAB_IOC_CACHE_CREATE, true,
-		    kslab_ioc_cache_create),
-	KSLAB_IOCTL(KSLAB_CMD_CACHE_DESTROY, KSLAB_IOC_CACHE_DESTROY, true,
-		    kslab_ioc_cache_destroy),
-	KSLAB_IOCTL(KSLAB_CMD_CACHE_TUNE, KSLAB_IOC_CACHE_TUNE, true,
-		    kslab_ioc_cache_tune),
-	KSLAB_IOCTL(KSLAB_CMD_RENT, KSLAB_IOC_RENT, true, kslab_ioc_rent),
-	KSLAB_IOCTL(KSLAB_CMD_RETURN, KSLAB_IOC_RETURN, true,
-		    kslab_ioc_return),
-	KSLAB_IOCTL(KSLAB_CMD_OBJ_WRITE, KSLAB_IOC_OBJ_WRITE, true,
-		    kslab_ioc_obj_write),
-	KSLAB_IOCTL(KSLAB_CMD_OBJ_READ, KSLAB_IOC_OBJ_READ, true,
-		    kslab_ioc_obj_read),
-	KSLAB_IOCTL(KSLAB_CMD_STATS, KSLAB_IOC_STATS, true, kslab_ioc_stats),
-	KSLAB_IOCTL(KSLAB_CMD_NOP, KSLAB_IOC_NOP, false, kslab_ioc_nop),
-	KSLAB_IOCTL(KSLAB_CMD_BENCH, KSLAB_IOC_BENCH, true, kslab_ioc_bench),
+	KSLAB_IOCTL(KSLAB_CMD_VERSION, false, kslab_ioc_version),
+	KSLAB_IOCTL(KSLAB_CMD_CACHE_CREATE, true, kslab_ioc_cache_create),
+	KSLAB_IOCTL(KSLAB_CMD_CACHE_DESTROY, true, kslab_ioc_cache_destroy),
+	KSLAB_IOCTL(KSLAB_CMD_CACHE_TUNE, true, kslab_ioc_cache_tune),
+	KSLAB_IOCTL(KSLAB_CMD_RENT, true, kslab_ioc_rent),
+	KSLAB_IOCTL(KSLAB_CMD_RETURN, true, kslab_ioc_return),
+	KSLAB_IOCTL(KSLAB_CMD_OBJ_WRITE, true, kslab_ioc_obj_write),
+	KSLAB_IOCTL(KSLAB_CMD_OBJ_READ, true, kslab_ioc_obj_read),
+	KSLAB_IOCTL(KSLAB_CMD_STATS, true, kslab_ioc_stats),
+	KSLAB_IOCTL(KSLAB_CMD_NOP, false, kslab_ioc_nop),
+	KSLAB_IOCTL(KSLAB_CMD_BENCH, true, kslab_ioc_bench),
 };
 
 static u64 kslab_commands_mask(void)
@@ -321,10 +315,12 @@ static long kslab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (_IOC_TYPE(cmd) != KSLAB_IOC_MAGIC || _IOC_NR(cmd) < KSLAB_IOC_BASE ||
 	    nr >= KSLAB_CMD_NR)
 		return -ENOTTY;
-	desc = &kslab_ioctls[array_index_nospec(nr, KSLAB_CMD_NR)];
+	nr = array_index_nospec(nr, KSLAB_CMD_NR);
+	desc = &kslab_ioctls[nr];
 	if (desc->extensible)
 		ignore = _IOC_SIZEMASK << _IOC_SIZESHIFT;
-	if (!desc->handler || (cmd & ~ignore) != (desc->cmd & ~ignore))
+	if (!desc->handler ||
+	    (cmd & ~ignore) != (kslab_ioctl_cmds[nr] & ~ignore))
 		return -ENOTTY;
 	return desc->handler(file, (void __user *)arg);
 }

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for the guest scripts; sourced. Each result section is framed by
-# KSLAB-BEGIN/KSLAB-END markers that the host (scripts/results.sh) reads.
+# KSLAB-BEGIN/KSLAB-END markers that the host (scripts/results.py) reads.
 
 # section KIND NAME CMD...: run CMD with its output captured, then print it
 # in one piece between markers so kernel messages do not interleave; the

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# The reliability runs of issue 6 (Documentation/testing.rst): the ioctl
-# fuzzer, crash (kill -9), load, fault injection and module lifecycle.
+# The reliability runs (Documentation/testing.rst): the ioctl fuzzer,
+# crash (kill -9), load, fault injection and module lifecycle.
 # Sourced by the guest scripts with kslab.ko loaded, after /kslab/lib.sh:
 #
 #   . /kslab/stress.sh short    # make check: about a minute in all

@@ -69,8 +69,7 @@ static long cioctl(struct progress *p, int fd, unsigned long cmd, void *arg)
 	long ret;
 
 	atomic_store(&p->in_ioctl, 1 + (_IOC_NR(cmd) - KSLAB_IOC_BASE));
-	ret = ioctl(fd, cmd, arg);
-	ret = ret < 0 ? -errno : ret;
+	ret = kslab_dev_ioctl(fd, cmd, arg);
 	atomic_store(&p->in_ioctl, 0);
 	atomic_fetch_add(&p->ops, 1);
 	return ret;
@@ -117,7 +116,7 @@ static void __attribute__((noreturn)) child(int slot, uint64_t seed)
 	uint8_t buf[1024];
 	struct rng r;
 	unsigned int gen = 0, ncache, i;
-	int fd = kslab_open(NULL);
+	int fd = kslab_dev_open(NULL);
 
 	rng_seed(&r, seed, 1000 + slot);
 	if (fd < 0)
@@ -219,7 +218,6 @@ int main(int argc, char **argv)
 	double max_reap = 0;
 	unsigned int at_once, i;
 	uint8_t buf[256];
-	bool missing;
 	double t0;
 	long ret;
 	int fd;
@@ -232,14 +230,9 @@ int main(int argc, char **argv)
 		       (unsigned long long)opt.seed, (unsigned long long)opt.count,
 		       opt.threads);
 	parent = getpid();
-	fd = dev_open_checked(&ver, &missing);
+	fd = dev_open_checked(&ver);
 	if (fd < 0)
-		ksft_exit_fail_msg("cannot open the device\n");
-	if (missing) {
-		ksft_set_plan(1);
-		ksft_test_result_skip("crash: the module does not implement the object commands yet\n");
-		ksft_finished();
-	}
+		ksft_exit_fail_msg("cannot use the device\n");
 	ksft_set_plan(C_NR);
 	rng_seed(&r, opt.seed, 0);
 	at_once = opt.threads ? opt.threads : 1;
@@ -252,15 +245,16 @@ int main(int argc, char **argv)
 
 	/* the surviving session, inherited by every child */
 	snprintf(name, sizeof(name), "cr%d-canary", parent);
-	ret = dev_create(fd, dev_pick_backend(&ver, 0), 0, sizeof(buf), 0, name, &canary);
-	if (ret)
+	ret = kslab_dev_cache_create(fd, dev_pick_backend(&ver, 0), name, sizeof(buf), 0);
+	if (ret < 0)
 		ksft_exit_fail_msg("CACHE_CREATE %s: %s\n", name, strerror(-ret));
-	ret = dev_rent(fd, canary, canary_h, CANARY_OBJS);
+	canary = ret;
+	ret = kslab_dev_rent(fd, canary, canary_h, CANARY_OBJS);
 	if (ret != CANARY_OBJS)
 		ksft_exit_fail_msg("RENT canary: %ld\n", ret);
 	for (i = 0; i < CANARY_OBJS; i++) {
 		pattern_fill(buf, canary_tag + i, 0, sizeof(buf));
-		ret = dev_write(fd, canary, canary_h[i], 0, sizeof(buf), buf);
+		ret = kslab_dev_obj_write(fd, canary, canary_h[i], 0, buf, sizeof(buf));
 		if (ret)
 			ksft_exit_fail_msg("OBJ_WRITE canary: %s\n", strerror(-ret));
 	}
@@ -345,7 +339,7 @@ int main(int argc, char **argv)
 				late++;
 		}
 		/* the device still works and the survivor is intact */
-		ret = dev_version(fd, &v);
+		ret = kslab_dev_version(fd, &v);
 		if (ret)
 			stress_fail(C_CANARY, "VERSION after the kills: %s", strerror(-ret));
 	}
@@ -353,7 +347,7 @@ int main(int argc, char **argv)
 		ksft_print_msg("%lu waves: a killed child's cache was still listed right after waitpid() and went later\n",
 			       late);
 
-	ret = dev_stats(fd, canary, &st);
+	ret = stats_read(fd, canary, &st);
 	if (ret)
 		stress_fail(C_CANARY, "STATS canary: %s", strerror(-ret));
 	else if (st.active_objects != CANARY_OBJS)
@@ -363,16 +357,16 @@ int main(int argc, char **argv)
 		long bad;
 
 		memset(buf, 0, sizeof(buf));
-		ret = dev_read(fd, canary, canary_h[i], 0, sizeof(buf), buf);
+		ret = kslab_dev_obj_read(fd, canary, canary_h[i], 0, buf, sizeof(buf));
 		bad = ret ? 0 : pattern_check(buf, canary_tag + i, 0, sizeof(buf));
 		if (ret || bad >= 0)
 			stress_fail(C_CANARY, "canary object %u: read %ld, first bad byte %ld",
 				    i, ret, bad);
 	}
-	ret = dev_return(fd, canary, canary_h, CANARY_OBJS);
+	ret = kslab_dev_return(fd, canary, canary_h, CANARY_OBJS);
 	if (ret != CANARY_OBJS)
 		stress_fail(C_CANARY, "RETURN canary: %ld", ret);
-	ret = dev_destroy(fd, canary);
+	ret = kslab_dev_cache_destroy(fd, canary);
 	if (ret)
 		stress_fail(C_CANARY, "CACHE_DESTROY canary: %s", strerror(-ret));
 	close(fd);

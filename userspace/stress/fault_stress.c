@@ -167,8 +167,7 @@ static long fioctl(struct fthread *t, unsigned long cmd, void *arg)
 
 	t->ops++;
 	faults_on(t);
-	ret = ioctl(t->fd, cmd, arg);
-	ret = ret < 0 ? -errno : ret;
+	ret = kslab_dev_ioctl(t->fd, cmd, arg);
 	faults_off(t);
 	if (ret == -ENOMEM)
 		t->enomem++;
@@ -184,7 +183,7 @@ static long fioctl(struct fthread *t, unsigned long cmd, void *arg)
  */
 static bool sysfs_backend(unsigned int b)
 {
-	return b == KSLAB_BACKEND_KMEM_CACHE || b == KSLAB_BACKEND_MEMPOOL;
+	return KSLAB_BACKENDS_SLABINFO & _BITULL(b);
 }
 
 #define EXPECT(t, ok, fmt, ...) do {					\
@@ -211,8 +210,7 @@ static void f_create(struct fthread *t, struct fcache *c)
 	if (sysfs_backend(c->backend)) {
 		/* see sysfs_backend(): no faults inside kmem_cache_create() */
 		t->ops++;
-		ret = ioctl(t->fd, KSLAB_IOC_CACHE_CREATE, &a);
-		ret = ret < 0 ? -errno : ret;
+		ret = kslab_dev_ioctl(t->fd, KSLAB_IOC_CACHE_CREATE, &a);
 	} else {
 		ret = fioctl(t, KSLAB_IOC_CACHE_CREATE, &a);
 	}
@@ -297,8 +295,7 @@ static void f_verify(struct fthread *t, struct fcache *c, struct fobj *o, bool f
 	if (faults) {
 		ret = fioctl(t, KSLAB_IOC_OBJ_READ, &io);
 	} else {
-		ret = ioctl(t->fd, KSLAB_IOC_OBJ_READ, &io);
-		ret = ret < 0 ? -errno : ret;
+		ret = kslab_dev_ioctl(t->fd, KSLAB_IOC_OBJ_READ, &io);
 	}
 	if (ret == -ENOMEM && faults)
 		return;
@@ -331,8 +328,7 @@ static void f_stats(struct fthread *t, struct fcache *c, bool faults)
 	if (faults) {
 		ret = fioctl(t, KSLAB_IOC_STATS, &st);
 	} else {
-		ret = ioctl(t->fd, KSLAB_IOC_STATS, &st);
-		ret = ret < 0 ? -errno : ret;
+		ret = kslab_dev_ioctl(t->fd, KSLAB_IOC_STATS, &st);
 	}
 	if (ret == -ENOMEM && faults)
 		return;
@@ -381,7 +377,7 @@ static void f_reopen(struct fthread *t)
 
 	faults_on(t);
 	close(t->fd);
-	fd = open(KSLAB_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	fd = kslab_dev_open(NULL);
 	faults_off(t);
 	t->ops++;
 	for (i = 0; i < NCACHES; i++) {
@@ -389,7 +385,7 @@ static void f_reopen(struct fthread *t)
 		t->c[i].n = 0;
 	}
 	if (fd < 0)
-		EXPECT(t, errno == ENOMEM, "open under faults: %s", strerror(errno));
+		EXPECT(t, fd == -ENOMEM, "open under faults: %s", strerror(-fd));
 	t->fd = fd;
 }
 
@@ -461,7 +457,6 @@ int main(int argc, char **argv)
 	unsigned long ops = 0, enomem = 0, partial = 0, verified = 0, faults;
 	char prefix[32], first[96], val[32];
 	unsigned int nt, i, k;
-	bool missing;
 	double t0;
 	int fd;
 
@@ -483,14 +478,9 @@ int main(int argc, char **argv)
 		ksft_test_result_skip("fault: no /proc/self/make-it-fail (kernel without CONFIG_FAULT_INJECTION)\n");
 		ksft_finished();
 	}
-	fd = dev_open_checked(&ver, &missing);
+	fd = dev_open_checked(&ver);
 	if (fd < 0)
-		ksft_exit_fail_msg("cannot open the device\n");
-	if (missing) {
-		ksft_set_plan(1);
-		ksft_test_result_skip("fault: the module does not implement the object commands yet\n");
-		ksft_finished();
-	}
+		ksft_exit_fail_msg("cannot use the device\n");
 	close(fd);
 	ksft_set_plan(C_NR + 1);
 	/* no page fault of ours may need an allocation while faults are on */
@@ -529,7 +519,7 @@ int main(int argc, char **argv)
 
 		th[i].id = i;
 		rng_seed(&th[i].r, opt.seed, i + 1);
-		th[i].fd = kslab_open(NULL);
+		th[i].fd = kslab_dev_open(NULL);
 		if (th[i].fd < 0)
 			ksft_exit_fail_msg("open: %s\n", strerror(-th[i].fd));
 		pthread_attr_init(&attr);
@@ -570,7 +560,7 @@ int main(int argc, char **argv)
 
 				for (j = 0; j < n; j++)
 					h[j] = c->objs[c->n - 1 - j].h;
-				ret = dev_return(t->fd, c->id, h, n);
+				ret = kslab_dev_return(t->fd, c->id, h, n);
 				if (ret != n) {
 					stress_fail(C_MODEL, "RETURN of %u rented objects of %s: %ld",
 						    n, c->name, ret);
@@ -579,7 +569,7 @@ int main(int argc, char **argv)
 				c->n -= n;
 			}
 			f_stats(t, c, false);
-			if (dev_destroy(t->fd, c->id))
+			if (kslab_dev_cache_destroy(t->fd, c->id))
 				stress_fail(C_MODEL, "CACHE_DESTROY %s after the faults", c->name);
 		}
 		if (t->fd >= 0)

@@ -136,24 +136,7 @@ static pthread_mutex_t model_lock = PTHREAD_MUTEX_INITIALIZER;
 	}								\
 } while (0)
 
-static const unsigned long exact_cmd[KSLAB_CMD_NR] = {
-	[KSLAB_CMD_VERSION] = KSLAB_IOC_VERSION,
-	[KSLAB_CMD_CACHE_CREATE] = KSLAB_IOC_CACHE_CREATE,
-	[KSLAB_CMD_CACHE_DESTROY] = KSLAB_IOC_CACHE_DESTROY,
-	[KSLAB_CMD_CACHE_TUNE] = KSLAB_IOC_CACHE_TUNE,
-	[KSLAB_CMD_RENT] = KSLAB_IOC_RENT,
-	[KSLAB_CMD_RETURN] = KSLAB_IOC_RETURN,
-	[KSLAB_CMD_OBJ_WRITE] = KSLAB_IOC_OBJ_WRITE,
-	[KSLAB_CMD_OBJ_READ] = KSLAB_IOC_OBJ_READ,
-	[KSLAB_CMD_STATS] = KSLAB_IOC_STATS,
-	[KSLAB_CMD_NOP] = KSLAB_IOC_NOP,
-	[KSLAB_CMD_BENCH] = KSLAB_IOC_BENCH,
-};
-
-static const char *const cmd_name[KSLAB_CMD_NR] = {
-	"VERSION", "CACHE_CREATE", "CACHE_DESTROY", "CACHE_TUNE", "RENT",
-	"RETURN", "OBJ_WRITE", "OBJ_READ", "STATS", "NOP", "BENCH",
-};
+static const unsigned long exact_cmd[KSLAB_CMD_NR] = KSLAB_IOCTL_CMDS;
 
 static bool errno_in_abi(int e)
 {
@@ -168,11 +151,8 @@ static bool errno_in_abi(int e)
 /* The raw call: -errno or the result; counts the ioctl. */
 static long xioctl(struct tctx *t, int fd, unsigned long cmd, void *arg)
 {
-	long ret;
-
 	t->ioctls++;
-	ret = ioctl(fd, cmd, arg);
-	return ret < 0 ? -errno : ret;
+	return kslab_dev_ioctl(fd, cmd, arg);
 }
 
 static bool budget_left(struct tctx *t)
@@ -339,7 +319,8 @@ static void build_valid(struct tctx *t, unsigned int nr, uint8_t *s, bool on_mod
 
 		c->size = sizeof(*c);
 		c->cache_id = chaos_cache(t);
-		c->magazine_size = rng_below(&t->r, 300);
+		/* 0, every valid size and some past the largest */
+		c->magazine_size = rng_below(&t->r, KSLAB_MAGAZINE_SIZE_MAX + 44);
 		break;
 	}
 	case KSLAB_CMD_RENT:
@@ -610,17 +591,17 @@ static void fuzz_one(struct tctx *t, int fd, bool on_model, bool fd_may_close)
 		return;
 	if (ret < 0 && !errno_in_abi(-ret)) {
 		FAIL(t, C_ERRNO, "cmd %#lx (%s) answered errno %ld (%s), not an ABI errno",
-		     cmd, nr >= 0 ? cmd_name[nr] : "?", -ret, strerror(-ret));
+		     cmd, nr >= 0 ? kslab_cmd_name(nr) : "?", -ret, strerror(-ret));
 		return;
 	}
-	scan_changed(t, nr >= 0 ? cmd_name[nr] : "an unknown command");
+	scan_changed(t, nr >= 0 ? kslab_cmd_name(nr) : "an unknown command");
 	if (ret < 0 || argp != s)
 		return;
 	nr = exact_nr(cmd);
 	if (on_model && (nr == KSLAB_CMD_RETURN || nr == KSLAB_CMD_OBJ_READ ||
 			 nr == KSLAB_CMD_OBJ_WRITE)) {
 		FAIL(t, C_ISOLATION, "%s with a foreign or random handle succeeded on the model session (%ld)",
-		     cmd_name[nr], ret);
+		     kslab_cmd_name(nr), ret);
 		return;
 	}
 	/* remember what the chaos session got */
@@ -687,6 +668,7 @@ static int mcache_create(struct tctx *t, struct mcache *c)
 	static const unsigned int flags[] = {
 		0, KSLAB_CACHE_ZERO, KSLAB_CACHE_DEBUG, KSLAB_CACHE_ACCOUNT, 0,
 	};
+	struct kslab_cache_create req = { 0 };
 	int ret;
 
 	c->backend = dev_pick_backend(&ver, rng_next(&t->r));
@@ -694,15 +676,22 @@ static int mcache_create(struct tctx *t, struct mcache *c)
 	c->flags = backend_flags(c->backend, flags[rng_below(&t->r, 5)]);
 	c->n = 0;
 	snprintf(c->name, sizeof(c->name), "fz%d-%d.%u", main_pid, t->id, t->gen++);
+	req.backend = c->backend;
+	req.flags = c->flags;
+	req.object_size = c->size;
+	req.capacity = backend_fixed(c->backend) ? 1024 : 0;
+	req.name = (uintptr_t)c->name;
 	t->ioctls++;
 	pthread_mutex_lock(&model_lock);
-	ret = dev_create(model_fd, c->backend, c->flags, c->size,
-			 backend_fixed(c->backend) ? 1024 : 0, c->name, &c->id);
+	ret = kslab_dev_cache_create_args(model_fd, &req);
 	pthread_mutex_unlock(&model_lock);
-	if (ret)
+	if (ret < 0) {
 		FAIL(t, C_MODEL, "CACHE_CREATE %s %s size %u: %s", c->name,
 		     kslab_backend_name(c->backend), c->size, strerror(-ret));
-	return ret;
+		return ret;
+	}
+	c->id = ret;
+	return 0;
 }
 
 /* Read back object @o of @c and compare it with the model. */
@@ -717,7 +706,7 @@ static void model_verify(struct tctx *t, struct mcache *c, struct mobj *o,
 
 	memset(buf, 0xee, len);
 	t->ioctls++;
-	ret = dev_read(fd, c->id, o->h, off, len, buf);
+	ret = kslab_dev_obj_read(fd, c->id, o->h, off, buf, len);
 	if (ret == -EBADF && may_close)
 		return;
 	if (ret) {
@@ -947,7 +936,7 @@ static void model_write_faulted(struct tctx *t, struct mcache *c,
 		o->written = off + len;
 	memset(buf, 0xee, len);
 	t->ioctls += 2;
-	ret = dev_read(model_fd, c->id, o->h, off, len, buf);
+	ret = kslab_dev_obj_read(model_fd, c->id, o->h, off, buf, len);
 	for (i = 0; !ret && i < len; i++)
 		if (buf[i]) {
 			FAIL(t, C_DATA, "%s %s handle %#llx: byte %u reads %#x after a faulted write, want 0",
@@ -957,7 +946,7 @@ static void model_write_faulted(struct tctx *t, struct mcache *c,
 		}
 	pattern_fill(buf, o->tag, off, len);
 	if (!ret)
-		ret = dev_write(model_fd, c->id, o->h, off, len, buf);
+		ret = kslab_dev_obj_write(model_fd, c->id, o->h, off, buf, len);
 	if (ret)
 		FAIL(t, C_MODEL, "restoring %s handle %#llx [%u,+%u) after a faulted write: %s",
 		     c->name, (unsigned long long)o->h, off, len, strerror(-ret));
@@ -1118,7 +1107,7 @@ static void model_stats(struct tctx *t, struct mcache *c)
 	long ret;
 
 	t->ioctls++;
-	ret = dev_stats(model_fd, c->id, st);
+	ret = stats_read(model_fd, c->id, st);
 	if (ret) {
 		FAIL(t, C_STATS, "STATS %s: %s", c->name, strerror(-ret));
 		return;
@@ -1135,7 +1124,7 @@ static void model_stats(struct tctx *t, struct mcache *c)
 		     c->name, st->object_size, st->backend, c->size, c->backend);
 	/* the same cache id from another session */
 	t->ioctls++;
-	ret = dev_stats(foreign_fd, c->id, st);
+	ret = stats_read(foreign_fd, c->id, st);
 	if (ret != -ENOENT)
 		FAIL(t, C_ISOLATION, "STATS of the model's cache %u from the foreign session: %ld",
 		     c->id, ret);
@@ -1155,7 +1144,7 @@ static void model_return_all(struct tctx *t, struct mcache *c, bool verify)
 			h[i] = c->objs[c->n - 1 - i].h;
 		}
 		t->ioctls++;
-		ret = dev_return(model_fd, c->id, h, m);
+		ret = kslab_dev_return(model_fd, c->id, h, m);
 		if (ret != m) {
 			FAIL(t, C_MODEL, "RETURN of %u rented objects of %s: %ld", m, c->name, ret);
 			c->n = 0;	/* the module lost them: release will tell */
@@ -1171,12 +1160,11 @@ static void model_recreate(struct tctx *t, struct mcache *c)
 {
 	struct mcache *other = &t->mc[c == &t->mc[0]];
 	uint64_t h = 0;
-	uint32_t id;
 	long ret;
 
 	if (c->n) {
 		t->ioctls++;
-		ret = dev_destroy(model_fd, c->id);
+		ret = kslab_dev_cache_destroy(model_fd, c->id);
 		if (ret != -EBUSY)
 			FAIL(t, C_MODEL, "CACHE_DESTROY of %s with %u rented: %ld, want -EBUSY",
 			     c->name, c->n, ret);
@@ -1188,11 +1176,11 @@ static void model_recreate(struct tctx *t, struct mcache *c)
 	pthread_mutex_lock(&model_lock);
 	/* the foreign session cannot destroy it */
 	t->ioctls++;
-	ret = dev_destroy(foreign_fd, c->id);
+	ret = kslab_dev_cache_destroy(foreign_fd, c->id);
 	if (ret != -ENOENT)
 		FAIL(t, C_ISOLATION, "CACHE_DESTROY of the model's cache from the foreign session: %ld", ret);
 	t->ioctls++;
-	ret = dev_destroy(model_fd, c->id);
+	ret = kslab_dev_cache_destroy(model_fd, c->id);
 	if (ret) {
 		pthread_mutex_unlock(&model_lock);
 		FAIL(t, C_MODEL, "CACHE_DESTROY of empty %s: %ld", c->name, ret);
@@ -1200,23 +1188,23 @@ static void model_recreate(struct tctx *t, struct mcache *c)
 	}
 	/* the old id is gone */
 	t->ioctls++;
-	ret = dev_rent(model_fd, c->id, (uint64_t *)(t->arena + DATA_OFF), 1);
+	ret = kslab_dev_rent(model_fd, c->id, (uint64_t *)(t->arena + DATA_OFF), 1);
 	if (ret != -ENOENT)
 		FAIL(t, C_MODEL, "RENT from destroyed cache %u: %ld, want -ENOENT", c->id, ret);
 	if (h) {
 		t->ioctls++;
-		ret = dev_return(model_fd, c->id, &h, 1);
+		ret = kslab_dev_return(model_fd, c->id, &h, 1);
 		if (ret != -ENOENT)
 			FAIL(t, C_MODEL, "RETURN to destroyed cache %u: %ld, want -ENOENT", c->id, ret);
 	}
 	/* a live name is taken */
 	t->ioctls++;
-	ret = dev_create(model_fd, other->backend, 0, 64, 0, other->name, &id);
+	ret = kslab_dev_cache_create(model_fd, other->backend, other->name, 64, 0);
 	if (ret != -EEXIST) {
 		FAIL(t, C_MODEL, "CACHE_CREATE with the live name %s: %ld, want -EEXIST",
 		     other->name, ret);
-		if (!ret)
-			dev_destroy(model_fd, id);
+		if (ret > 0)
+			kslab_dev_cache_destroy(model_fd, ret);
 	}
 	pthread_mutex_unlock(&model_lock);
 	while (mcache_create(t, c) && budget_left(t))
@@ -1242,10 +1230,7 @@ static void model_op(struct tctx *t)
 		long ret;
 
 		t->ioctls++;
-		ret = kslab_ioctl(model_fd, KSLAB_IOC_CACHE_TUNE,
-				  &(struct kslab_cache_tune){ .size = sizeof(struct kslab_cache_tune),
-							      .cache_id = c->id,
-							      .magazine_size = 1 + rng_below(&t->r, 128) });
+		ret = kslab_dev_cache_tune(model_fd, c->id, 1 + rng_below(&t->r, 128));
 		if (ret && ret != -EOPNOTSUPP)
 			FAIL(t, C_ERRNO, "CACHE_TUNE of %s: %ld", c->name, ret);
 	} else {
@@ -1285,11 +1270,11 @@ static void *worker(void *arg)
 		long ret;
 
 		model_return_all(t, &t->mc[c], true);
-		ret = dev_stats(model_fd, t->mc[c].id, &st);
+		ret = stats_read(model_fd, t->mc[c].id, &st);
 		if (ret || st.active_objects)
 			FAIL(t, C_STATS, "STATS of %s after returning everything: %ld, active %llu",
 			     t->mc[c].name, ret, ret ? 0ULL : (unsigned long long)st.active_objects);
-		ret = dev_destroy(model_fd, t->mc[c].id);
+		ret = kslab_dev_cache_destroy(model_fd, t->mc[c].id);
 		if (ret)
 			FAIL(t, C_MODEL, "CACHE_DESTROY of %s at the end: %ld", t->mc[c].name, ret);
 		t->ioctls += 2;
@@ -1339,7 +1324,7 @@ static void *disruptor(void *arg)
 			} else if (rng_pct(&t->r, 20)) {
 				dup2(CHAOS_SLOT0 + rng_below(&t->r, NCHAOS_SLOTS), slot);
 			} else {
-				int fd = kslab_open(NULL);
+				int fd = kslab_dev_open(NULL);
 
 				if (fd >= 0) {
 					dup2(fd, slot);	/* the old session goes */
@@ -1377,7 +1362,7 @@ static void *disruptor(void *arg)
 			struct kslab_version v;
 
 			if (fd >= 0) {
-				if (dev_version(fd, &v))
+				if (kslab_dev_version(fd, &v))
 					stress_fail(C_ERRNO, "VERSION on a dup() of the model fd failed");
 				close(fd);
 			}
@@ -1401,46 +1386,44 @@ static void reuse_probe(void)
 	long ret;
 
 	snprintf(name, sizeof(name), "fzr%d-a", main_pid);
-	if (dev_create(model_fd, dev_pick_backend(&ver, 0), 0, 64, 0, name, &a) ||
-	    dev_rent(model_fd, a, &h1, 1) != 1 || dev_return(model_fd, a, &h1, 1) != 1 ||
-	    dev_destroy(model_fd, a)) {
+	ret = kslab_dev_cache_create(model_fd, dev_pick_backend(&ver, 0), name, 64, 0);
+	a = ret;
+	if (ret < 0 || kslab_dev_rent(model_fd, a, &h1, 1) != 1 ||
+	    kslab_dev_return(model_fd, a, &h1, 1) != 1 ||
+	    kslab_dev_cache_destroy(model_fd, a)) {
 		stress_fail(C_MODEL, "reuse probe: create/rent/return/destroy failed");
 		return;
 	}
 	snprintf(name, sizeof(name), "fzr%d-b", main_pid);
-	if (dev_create(model_fd, dev_pick_backend(&ver, 0), 0, 64, 0, name, &b) ||
-	    dev_rent(model_fd, b, &h2, 1) != 1) {
+	ret = kslab_dev_cache_create(model_fd, dev_pick_backend(&ver, 0), name, 64, 0);
+	b = ret;
+	if (ret < 0 || kslab_dev_rent(model_fd, b, &h2, 1) != 1) {
 		stress_fail(C_MODEL, "reuse probe: second create/rent failed");
 		return;
 	}
-	ret = dev_return(model_fd, b, &h1, 1);
+	ret = kslab_dev_return(model_fd, b, &h1, 1);
 	if (ret != -ENOENT)
 		stress_fail(C_REUSE, "cache %u destroyed, cache %u created in the same session: RETURN of the old, returned handle %#llx answered %ld, not -ENOENT (new handle %#llx)",
 			    a, b, (unsigned long long)h1, ret, (unsigned long long)h2);
-	if (ret != 1 && dev_return(model_fd, b, &h2, 1) != 1)
+	if (ret != 1 && kslab_dev_return(model_fd, b, &h2, 1) != 1)
 		stress_fail(C_MODEL, "reuse probe: RETURN of the new handle failed");
-	if (dev_destroy(model_fd, b))
+	if (kslab_dev_cache_destroy(model_fd, b))
 		stress_fail(C_MODEL, "reuse probe: CACHE_DESTROY failed");
 }
 
+#define MAX_ROWS	1024
+
 struct name_set {
 	int n;
-	struct slab_row rows[1024];
+	struct kslab_slabinfo rows[MAX_ROWS];
 };
 
+/* Every row of /proc/kslabinfo and every kslab row of /proc/slabinfo. */
 static void kslab_rows(struct name_set *s)
 {
-	static struct slab_row tmp[1024];
-	int n, i;
+	int n = listed_rows("", s->rows, MAX_ROWS);
 
-	s->n = 0;
-	n = slab_rows("/proc/kslabinfo", tmp, 1024);
-	for (i = 0; i < n && s->n < 1024; i++)
-		s->rows[s->n++] = tmp[i];
-	n = slab_rows("/proc/slabinfo", tmp, 1024);
-	for (i = 0; i < n && s->n < 1024; i++)
-		if (!strncmp(tmp[i].name, "kslab-", 6))
-			s->rows[s->n++] = tmp[i];
+	s->n = n < MAX_ROWS ? n : MAX_ROWS;
 }
 
 static const char *new_row(const struct name_set *before, const struct name_set *after)
@@ -1477,7 +1460,6 @@ int main(int argc, char **argv)
 	struct kslab_stats st;
 	const char *leftover;
 	unsigned int i, nw;
-	bool missing;
 	double t0;
 	long ret;
 
@@ -1490,14 +1472,9 @@ int main(int argc, char **argv)
 		       opt.seconds, opt.threads);
 	main_pid = getpid();
 	page_size = sysconf(_SC_PAGESIZE);
-	model_fd = dev_open_checked(&ver, &missing);
+	model_fd = dev_open_checked(&ver);
 	if (model_fd < 0)
-		ksft_exit_fail_msg("cannot open the device\n");
-	if (missing) {
-		ksft_set_plan(1);
-		ksft_test_result_skip("fuzz: the module does not implement the object commands yet\n");
-		ksft_finished();
-	}
+		ksft_exit_fail_msg("cannot use the device\n");
 	ksft_set_plan(C_NR + 1);	/* one per check, and the count */
 	nw = opt.threads ? opt.threads : 1;
 	if (nw > MAX_WORKERS)
@@ -1515,24 +1492,25 @@ int main(int argc, char **argv)
 	mprotect(page_ro, page_size, PROT_READ);
 
 	/* the foreign session and its objects */
-	foreign_fd = kslab_open(NULL);
+	foreign_fd = kslab_dev_open(NULL);
 	if (foreign_fd < 0)
 		ksft_exit_fail_msg("open: %s\n", strerror(-foreign_fd));
 	{
 		char name[40];
 
 		snprintf(name, sizeof(name), "fzf%d", main_pid);
-		ret = dev_create(foreign_fd, dev_pick_backend(&ver, 0), 0, 128, 0, name,
-				 &foreign_cache);
-		if (ret)
+		ret = kslab_dev_cache_create(foreign_fd, dev_pick_backend(&ver, 0), name,
+					     128, 0);
+		if (ret < 0)
 			ksft_exit_fail_msg("CACHE_CREATE on the foreign session: %s\n",
 					   strerror(-ret));
-		ret = dev_rent(foreign_fd, foreign_cache, foreign_h, NFOREIGN);
+		foreign_cache = ret;
+		ret = kslab_dev_rent(foreign_fd, foreign_cache, foreign_h, NFOREIGN);
 		if (ret != NFOREIGN)
 			ksft_exit_fail_msg("RENT on the foreign session: %ld\n", ret);
 	}
 	for (i = 0; i < NCHAOS_SLOTS; i++) {
-		int fd = kslab_open(NULL);
+		int fd = kslab_dev_open(NULL);
 
 		if (fd < 0 || dup2(fd, CHAOS_SLOT0 + i) < 0)
 			ksft_exit_fail_msg("chaos session: %s\n", strerror(errno));
@@ -1565,11 +1543,11 @@ int main(int argc, char **argv)
 	}
 
 	/* the foreign session lost nothing to all those attempts */
-	ret = dev_stats(foreign_fd, foreign_cache, &st);
+	ret = stats_read(foreign_fd, foreign_cache, &st);
 	if (ret || st.active_objects != NFOREIGN)
 		stress_fail(C_ISOLATION, "foreign cache: STATS %ld, active %llu, want %d",
 			    ret, ret ? 0ULL : (unsigned long long)st.active_objects, NFOREIGN);
-	ret = dev_return(foreign_fd, foreign_cache, foreign_h, NFOREIGN);
+	ret = kslab_dev_return(foreign_fd, foreign_cache, foreign_h, NFOREIGN);
 	if (ret != NFOREIGN)
 		stress_fail(C_ISOLATION, "RETURN of the foreign session's own objects: %ld", ret);
 	close(foreign_fd);

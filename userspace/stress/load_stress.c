@@ -99,7 +99,7 @@ static void verify(const struct item *it, struct rng *r, uint8_t *buf, int who)
 	long bad;
 	int ret;
 
-	ret = dev_read(fd, c->id, it->handle, 0, it->len, buf);
+	ret = kslab_dev_obj_read(fd, c->id, it->handle, 0, buf, it->len);
 	if (ret) {
 		stress_fail(C_ERRNO, "thread %d: OBJ_READ %s handle %#llx len %u: %s",
 			    who, kslab_backend_name(c->backend),
@@ -116,7 +116,7 @@ static void verify(const struct item *it, struct rng *r, uint8_t *buf, int who)
 	if (it->len < c->size && rng_pct(r, 10)) {
 		uint32_t n = c->size - it->len, i;
 
-		ret = dev_read(fd, c->id, it->handle, it->len, n, buf);
+		ret = kslab_dev_obj_read(fd, c->id, it->handle, it->len, buf, n);
 		if (ret) {
 			stress_fail(C_ERRNO, "thread %d: OBJ_READ tail: %s", who,
 				    strerror(-ret));
@@ -144,7 +144,7 @@ static void give_back(const struct item *its, unsigned int n, int who)
 
 		for (j = i; j < n && its[j].cache == its[i].cache && k < MAX_BATCH; j++)
 			h[k++] = its[j].handle;
-		ret = dev_return(fd, caches[its[i].cache].id, h, k);
+		ret = kslab_dev_return(fd, caches[its[i].cache].id, h, k);
 		if (ret != (int)k)
 			stress_fail(C_COUNT, "thread %d: RETURN of %u to %s: %d (%s)",
 				    who, k, kslab_backend_name(caches[its[i].cache].backend),
@@ -188,7 +188,7 @@ static void *worker(void *arg)
 		int ret, i;
 
 		drain(t, &r, rbuf, MAX_BATCH);
-		ret = dev_rent(fd, c->id, h, n);
+		ret = kslab_dev_rent(fd, c->id, h, n);
 		if (ret != (int)n)
 			stress_fail(C_ERRNO, "thread %d: RENT %u from %s: %d (%s)", t, n,
 				    kslab_backend_name(c->backend), ret,
@@ -204,7 +204,7 @@ static void *worker(void *arg)
 			int w;
 
 			pattern_fill(wbuf, it.tag, 0, it.len);
-			w = dev_write(fd, c->id, it.handle, 0, it.len, wbuf);
+			w = kslab_dev_obj_write(fd, c->id, it.handle, 0, wbuf, it.len);
 			if (w) {
 				stress_fail(C_ERRNO, "thread %d: OBJ_WRITE %u to %s: %s", t,
 					    it.len, kslab_backend_name(c->backend), strerror(-w));
@@ -243,7 +243,6 @@ int main(int argc, char **argv)
 	unsigned long create_fail = 0, stats_bad = 0;
 	struct rng r;
 	uint8_t *buf;
-	bool missing;
 	double t0;
 	int b, i, ret;
 
@@ -253,14 +252,9 @@ int main(int argc, char **argv)
 	ksft_print_header();
 	ksft_print_msg("load_stress --seed %llu --seconds %g --threads %u\n",
 		       (unsigned long long)opt.seed, opt.seconds, opt.threads);
-	fd = dev_open_checked(&ver, &missing);
+	fd = dev_open_checked(&ver);
 	if (fd < 0)
-		ksft_exit_fail_msg("cannot open the device\n");
-	if (missing) {
-		ksft_set_plan(1);
-		ksft_test_result_skip("load: the module does not implement the object commands yet\n");
-		ksft_finished();
-	}
+		ksft_exit_fail_msg("cannot use the device\n");
 	ksft_set_plan(C_NR);
 
 	nr_cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -283,14 +277,18 @@ int main(int argc, char **argv)
 			c->flags = flags_list[k];
 			c->size = sizes[(b + k * 3) % (sizeof(sizes) / sizeof(sizes[0]))];
 			snprintf(name, sizeof(name), "%s%d.%u", prefix, b, k);
-			ret = dev_create(fd, b, c->flags, c->size,
-					 backend_fixed(b) ? 8192 : 0, name, &c->id);
-			if (ret) {
+			ret = kslab_dev_cache_create_args(fd, &(struct kslab_cache_create){
+				.backend = b, .flags = c->flags, .object_size = c->size,
+				.capacity = backend_fixed(b) ? 8192 : 0,
+				.name = (uintptr_t)name,
+			});
+			if (ret < 0) {
 				stress_fail(C_ERRNO, "CACHE_CREATE %s size %u: %s",
 					    kslab_backend_name(b), c->size, strerror(-ret));
 				create_fail++;
 				continue;
 			}
+			c->id = ret;
 			nr_caches++;
 		}
 	}
@@ -319,7 +317,7 @@ int main(int argc, char **argv)
 		struct kslab_stats st;
 		const char *why;
 
-		ret = dev_stats(fd, caches[i].id, &st);
+		ret = stats_read(fd, caches[i].id, &st);
 		why = ret ? strerror(-ret) : stats_problem(&st);
 		if (!why && st.active_objects)
 			why = "active objects after every object was returned";
@@ -333,7 +331,7 @@ int main(int argc, char **argv)
 				       (unsigned long long)st.counters[KSLAB_STAT_RENT],
 				       (unsigned long long)st.counters[KSLAB_STAT_RETURN]);
 		}
-		ret = dev_destroy(fd, caches[i].id);
+		ret = kslab_dev_cache_destroy(fd, caches[i].id);
 		if (ret)
 			stress_fail(C_GONE, "CACHE_DESTROY %s: %s",
 				    kslab_backend_name(caches[i].backend), strerror(-ret));

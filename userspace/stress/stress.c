@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -192,51 +191,32 @@ long scan_kernel_pointers(const void *buf, size_t len, uint64_t *val)
 
 /* ---------------- slabinfo ---------------- */
 
-int slab_rows(const char *path, struct slab_row *rows, int max)
+int listed_rows(const char *prefix, struct kslab_slabinfo *rows,
+		unsigned int max)
 {
-	char line[512];
-	FILE *f = fopen(path, "r");
-	int n = 0;
+	char sprefix[sizeof(KSLAB_SLABINFO_PREFIX) + 64];
+	int k, s;
 
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		struct slab_row r = { 0 };
-
-		if (!strncmp(line, "slabinfo", 8) || line[0] == '#')
-			continue;
-		if (sscanf(line, "%63s %lu %lu", r.name, &r.active, &r.total) < 1)
-			continue;
-		if (n < max)
-			rows[n] = r;
-		n++;
-	}
-	fclose(f);
-	return n < max ? n : max;
+	snprintf(sprefix, sizeof(sprefix), KSLAB_SLABINFO_PREFIX "%s", prefix);
+	k = kslab_slabinfo_rows("/proc/kslabinfo", prefix, rows, max);
+	if (k < 0)
+		k = 0;
+	if ((unsigned int)k < max)
+		s = kslab_slabinfo_rows("/proc/slabinfo", sprefix, rows + k,
+					max - k);
+	else
+		s = kslab_slabinfo_rows("/proc/slabinfo", sprefix, NULL, 0);
+	return k + (s < 0 ? 0 : s);
 }
 
 int rows_with_prefix(const char *prefix, char *first, size_t first_len)
 {
-	static struct slab_row rows[1024];
-	char kprefix[96];
-	int found = 0, n, i;
+	struct kslab_slabinfo row;
+	int n = listed_rows(prefix, &row, 1);
 
-	snprintf(kprefix, sizeof(kprefix), "kslab-%s", prefix);
 	if (first_len)
-		first[0] = 0;
-	n = slab_rows("/proc/kslabinfo", rows, 1024);
-	for (i = 0; i < n; i++)
-		if (!strncmp(rows[i].name, prefix, strlen(prefix))) {
-			if (!found++ && first_len)
-				snprintf(first, first_len, "kslabinfo:%s", rows[i].name);
-		}
-	n = slab_rows("/proc/slabinfo", rows, 1024);
-	for (i = 0; i < n; i++)
-		if (!strncmp(rows[i].name, kprefix, strlen(kprefix))) {
-			if (!found++ && first_len)
-				snprintf(first, first_len, "slabinfo:%s", rows[i].name);
-		}
-	return found;
+		snprintf(first, first_len, "%s", n ? row.name : "");
+	return n;
 }
 
 /* ---------------- failures ---------------- */
@@ -280,11 +260,6 @@ unsigned long stress_failures(unsigned int check)
 
 /* ---------------- the device ---------------- */
 
-int dev_version(int fd, struct kslab_version *ver)
-{
-	return kslab_version(fd, ver);
-}
-
 int dev_pick_backend(const struct kslab_version *ver, uint64_t r)
 {
 	int avail[KSLAB_BACKEND_NR], n = 0, b;
@@ -295,82 +270,11 @@ int dev_pick_backend(const struct kslab_version *ver, uint64_t r)
 	return n ? avail[r % n] : -1;
 }
 
-int dev_create(int fd, unsigned int backend, unsigned int flags,
-	       unsigned int object_size, unsigned int capacity,
-	       const char *name, uint32_t *id)
-{
-	struct kslab_cache_create cc = {
-		.size = sizeof(cc),
-		.flags = flags,
-		.backend = backend,
-		.object_size = object_size,
-		.capacity = capacity,
-		.name = (uintptr_t)name,
-	};
-	int ret = kslab_ioctl(fd, KSLAB_IOC_CACHE_CREATE, &cc);
-
-	if (!ret)
-		*id = cc.cache_id;
-	return ret;
-}
-
-int dev_destroy(int fd, uint32_t id)
-{
-	struct kslab_cache_destroy d = { .size = sizeof(d), .cache_id = id };
-
-	return kslab_ioctl(fd, KSLAB_IOC_CACHE_DESTROY, &d);
-}
-
-int dev_rent(int fd, uint32_t id, uint64_t *handles, unsigned int count)
-{
-	struct kslab_batch b = {
-		.size = sizeof(b), .cache_id = id, .count = count,
-		.handles = (uintptr_t)handles,
-	};
-
-	return kslab_ioctl(fd, KSLAB_IOC_RENT, &b);
-}
-
-int dev_return(int fd, uint32_t id, const uint64_t *handles,
-	       unsigned int count)
-{
-	struct kslab_batch b = {
-		.size = sizeof(b), .cache_id = id, .count = count,
-		.handles = (uintptr_t)handles,
-	};
-
-	return kslab_ioctl(fd, KSLAB_IOC_RETURN, &b);
-}
-
-static int dev_io(int fd, unsigned long cmd, uint32_t id, uint64_t h,
-		  uint32_t off, uint32_t len, const void *buf)
-{
-	struct kslab_obj_io io = {
-		.size = sizeof(io), .cache_id = id, .handle = h,
-		.offset = off, .length = len, .buf = (uintptr_t)buf,
-	};
-
-	return kslab_ioctl(fd, cmd, &io);
-}
-
-int dev_write(int fd, uint32_t id, uint64_t h, uint32_t off, uint32_t len,
-	      const void *buf)
-{
-	return dev_io(fd, KSLAB_IOC_OBJ_WRITE, id, h, off, len, buf);
-}
-
-int dev_read(int fd, uint32_t id, uint64_t h, uint32_t off, uint32_t len,
-	     void *buf)
-{
-	return dev_io(fd, KSLAB_IOC_OBJ_READ, id, h, off, len, buf);
-}
-
-int dev_stats(int fd, uint32_t id, struct kslab_stats *st)
+int stats_read(int fd, uint32_t id, struct kslab_stats *st)
 {
 	memset(st, 0xa5, sizeof(*st));
-	st->size = sizeof(*st);
 	st->cache_id = id;
-	return kslab_ioctl(fd, KSLAB_IOC_STATS, st);
+	return kslab_dev_stats_args(fd, st);
 }
 
 const char *stats_problem(const struct kslab_stats *st)
@@ -409,19 +313,18 @@ const char *stats_problem(const struct kslab_stats *st)
 	return NULL;
 }
 
-int dev_open_checked(struct kslab_version *ver, bool *missing)
+int dev_open_checked(struct kslab_version *ver)
 {
-	int fd = kslab_open(NULL), ret;
+	int fd = kslab_dev_open(NULL), ret;
 
-	*missing = false;
 	if (fd < 0) {
 		printf("# open %s: %s\n", KSLAB_DEVICE_PATH, strerror(-fd));
 		return fd;
 	}
-	ret = dev_version(fd, ver);
+	ret = kslab_dev_version(fd, ver);
 	if (ret) {
 		printf("# VERSION: %s\n", strerror(-ret));
-		close(fd);
+		kslab_dev_close(fd);
 		return ret;
 	}
 	if ((ver->commands & STRESS_NEEDED_CMDS) != STRESS_NEEDED_CMDS ||
@@ -431,7 +334,8 @@ int dev_open_checked(struct kslab_version *ver, bool *missing)
 		       (unsigned long long)ver->commands,
 		       (unsigned long long)ver->backends,
 		       (unsigned long long)STRESS_NEEDED_CMDS);
-		*missing = true;
+		kslab_dev_close(fd);
+		return -EOPNOTSUPP;
 	}
 	return fd;
 }

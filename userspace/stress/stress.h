@@ -78,22 +78,16 @@ long scan_kernel_pointers(const void *buf, size_t len, uint64_t *val);
 
 /* ---------------- /proc/slabinfo and /proc/kslabinfo ---------------- */
 
-struct slab_row {
-	char name[64];
-	unsigned long active;
-	unsigned long total;
-};
-
 /*
- * Read the rows of a slabinfo-format file (header and '#' lines skipped).
- * Returns the number of rows (up to @max) or -errno when it cannot be read.
+ * The rows of the caches whose name starts with @prefix, read by libkslab:
+ * of /proc/kslabinfo ("<name>"), then of /proc/slabinfo
+ * (KSLAB_SLABINFO_PREFIX "<name>"). The first @max go to @rows; returns
+ * how many there are. A file that cannot be read or is not slabinfo 2.1
+ * counts nothing (slabinfo_test checks that both files parse).
  */
-int slab_rows(const char *path, struct slab_row *rows, int max);
-/*
- * Rows of /proc/kslabinfo and /proc/slabinfo whose name starts with
- * @prefix (slabinfo rows as "kslab-<prefix>"); the first one's name goes
- * to @first. Files that cannot be read count nothing.
- */
+int listed_rows(const char *prefix, struct kslab_slabinfo *rows,
+		unsigned int max);
+/* How many rows listed_rows() finds; the first one's name goes to @first. */
 int rows_with_prefix(const char *prefix, char *first, size_t first_len);
 
 /* ---------------- failures ---------------- */
@@ -111,8 +105,8 @@ void stress_set_seed(uint64_t seed);
 
 /* ---------------- the device ---------------- */
 
-/* VERSION of @fd into @ver; 0 or -errno. */
-int dev_version(int fd, struct kslab_version *ver);
+/* The calls themselves are libkslab's kslab_dev_*(). */
+
 /* Does the module implement command @nr? */
 static inline bool dev_has(const struct kslab_version *ver, unsigned int nr)
 {
@@ -121,19 +115,11 @@ static inline bool dev_has(const struct kslab_version *ver, unsigned int nr)
 /* A backend @ver lists, chosen by @r; -1 when it lists none. */
 int dev_pick_backend(const struct kslab_version *ver, uint64_t r);
 
-/* Thin wrappers: 0 (or a count) or -errno. */
-int dev_create(int fd, unsigned int backend, unsigned int flags,
-	       unsigned int object_size, unsigned int capacity,
-	       const char *name, uint32_t *id);
-int dev_destroy(int fd, uint32_t id);
-int dev_rent(int fd, uint32_t id, uint64_t *handles, unsigned int count);
-int dev_return(int fd, uint32_t id, const uint64_t *handles,
-	       unsigned int count);
-int dev_write(int fd, uint32_t id, uint64_t h, uint32_t off, uint32_t len,
-	      const void *buf);
-int dev_read(int fd, uint32_t id, uint64_t h, uint32_t off, uint32_t len,
-	     void *buf);
-int dev_stats(int fd, uint32_t id, struct kslab_stats *st);
+/*
+ * STATS of cache @id into @st, which is filled with 0xa5 first, so that
+ * stats_problem() sees any counter the module left unwritten; 0 or -errno.
+ */
+int stats_read(int fd, uint32_t id, struct kslab_stats *st);
 /*
  * Check a STATS reply: counters past nr_counters and beyond are zero, no
  * byte looks like a kernel pointer, rent >= return. Returns NULL or a
@@ -144,16 +130,16 @@ const char *stats_problem(const struct kslab_stats *st);
 /* The cache is of a backend whose objects are charged to a fixed capacity. */
 static inline bool backend_fixed(unsigned int b)
 {
-	return b == KSLAB_BACKEND_OBJPOOL || b == KSLAB_BACKEND_MEMPOOL;
+	return KSLAB_BACKENDS_FIXED & _BITULL(b);
 }
 
 /*
- * The cache flags a backend can honour: kmalloc and objpool have no debug
- * mode (their create answers -EOPNOTSUPP, as documented).
+ * The cache flags a backend can honour: only KSLAB_BACKENDS_DEBUG have a
+ * debug mode (the others' create answers -EOPNOTSUPP, as documented).
  */
 static inline unsigned int backend_flags(unsigned int b, unsigned int flags)
 {
-	if (b == KSLAB_BACKEND_KMALLOC || b == KSLAB_BACKEND_OBJPOOL)
+	if (!(KSLAB_BACKENDS_DEBUG & _BITULL(b)))
 		flags &= ~KSLAB_CACHE_DEBUG;
 	return flags;
 }
@@ -168,11 +154,13 @@ static inline unsigned int backend_flags(unsigned int b, unsigned int flags)
 			    (1ULL << KSLAB_CMD_STATS))
 
 /*
- * Open the device and read VERSION. On failure prints why and returns
- * -errno; *@missing is set when the module lacks STRESS_NEEDED_CMDS or
- * any backend (a real absence, for a SKIP).
+ * Open the device and read VERSION into @ver. Returns the descriptor, or
+ * prints why and returns -errno: the device cannot be opened, VERSION
+ * fails, or the module lacks STRESS_NEEDED_CMDS or lists no backend
+ * (-EOPNOTSUPP; the module implements every command, so that is a
+ * failure too).
  */
-int dev_open_checked(struct kslab_version *ver, bool *missing);
+int dev_open_checked(struct kslab_version *ver);
 
 /* Print the figures line. */
 void figures(const char *name, const char *fmt, ...)

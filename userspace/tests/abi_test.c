@@ -8,26 +8,20 @@
 
 #include "kslab_test.h"
 
-struct command {
-	const char *name;
-	unsigned long cmd;
-	unsigned int size;	/* 0: not extensible */
-};
+static const unsigned long ioc[KSLAB_CMD_NR] = KSLAB_IOCTL_CMDS;
 
-static const struct command commands[] = {
-	{ "VERSION", KSLAB_IOC_VERSION, 0 },
-	{ "CACHE_CREATE", KSLAB_IOC_CACHE_CREATE, KSLAB_CACHE_CREATE_SIZE_VER0 },
-	{ "CACHE_DESTROY", KSLAB_IOC_CACHE_DESTROY, KSLAB_CACHE_DESTROY_SIZE_VER0 },
-	{ "CACHE_TUNE", KSLAB_IOC_CACHE_TUNE, KSLAB_CACHE_TUNE_SIZE_VER0 },
-	{ "RENT", KSLAB_IOC_RENT, KSLAB_BATCH_SIZE_VER0 },
-	{ "RETURN", KSLAB_IOC_RETURN, KSLAB_BATCH_SIZE_VER0 },
-	{ "OBJ_WRITE", KSLAB_IOC_OBJ_WRITE, KSLAB_OBJ_IO_SIZE_VER0 },
-	{ "OBJ_READ", KSLAB_IOC_OBJ_READ, KSLAB_OBJ_IO_SIZE_VER0 },
-	{ "STATS", KSLAB_IOC_STATS, KSLAB_STATS_SIZE_VER0 },
-	{ "BENCH", KSLAB_IOC_BENCH, KSLAB_BENCH_SIZE_VER0 },
+/* The first size of each extensible struct; 0: not extensible. */
+static const unsigned int size_ver0[KSLAB_CMD_NR] = {
+	[KSLAB_CMD_CACHE_CREATE] = KSLAB_CACHE_CREATE_SIZE_VER0,
+	[KSLAB_CMD_CACHE_DESTROY] = KSLAB_CACHE_DESTROY_SIZE_VER0,
+	[KSLAB_CMD_CACHE_TUNE] = KSLAB_CACHE_TUNE_SIZE_VER0,
+	[KSLAB_CMD_RENT] = KSLAB_BATCH_SIZE_VER0,
+	[KSLAB_CMD_RETURN] = KSLAB_BATCH_SIZE_VER0,
+	[KSLAB_CMD_OBJ_WRITE] = KSLAB_OBJ_IO_SIZE_VER0,
+	[KSLAB_CMD_OBJ_READ] = KSLAB_OBJ_IO_SIZE_VER0,
+	[KSLAB_CMD_STATS] = KSLAB_STATS_SIZE_VER0,
+	[KSLAB_CMD_BENCH] = KSLAB_BENCH_SIZE_VER0,
 };
-
-#define NR_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
 FIXTURE(abi) {
 	int fd;
@@ -37,17 +31,18 @@ FIXTURE(abi) {
 
 FIXTURE_SETUP(abi)
 {
-	self->fd = kslab_open(NULL);
+	self->fd = kslab_dev_open(NULL);
 	ASSERT_LE(0, self->fd);
-	self->id = kslab_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
-				      test_name(self->name, sizeof(self->name),
-						"abi"), 64, 0);
+	self->id = kslab_dev_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
+					  test_name(self->name,
+						    sizeof(self->name), "abi"),
+					  64, 0);
 	ASSERT_LT(0, self->id);
 }
 
 FIXTURE_TEARDOWN(abi)
 {
-	kslab_close(self->fd);
+	kslab_dev_close(self->fd);
 }
 
 TEST_F(abi, version_lists_every_command)
@@ -55,29 +50,32 @@ TEST_F(abi, version_lists_every_command)
 	struct kslab_version ver;
 	unsigned int nr;
 
-	ASSERT_EQ(0, kslab_version(self->fd, &ver));
+	ASSERT_EQ(0, kslab_dev_version(self->fd, &ver));
 	for (nr = 0; nr < KSLAB_CMD_NR; nr++)
 		EXPECT_TRUE(ver.commands >> nr & 1) TH_LOG("command %u", nr);
 }
 
 TEST_F(abi, nop)
 {
-	EXPECT_EQ(0, kslab_nop(self->fd));
-	EXPECT_EQ(0, kslab_ioctl(self->fd, KSLAB_IOC_NOP, KERNEL_PTR));
+	EXPECT_EQ(0, kslab_dev_nop(self->fd));
+	EXPECT_EQ(0, kslab_dev_ioctl(self->fd, KSLAB_IOC_NOP, KERNEL_PTR));
 }
 
 /* Every command with a struct: -EFAULT for an argument it cannot read. */
 TEST_F(abi, bad_argument_pointer)
 {
 	void *bad[] = { NULL, KERNEL_PTR, prot_none_page(), UNMAPPED_PTR };
-	unsigned int i, j;
+	unsigned int nr, j;
 
-	for (i = 0; i < NR_COMMANDS; i++) {
+	for (nr = 0; nr < KSLAB_CMD_NR; nr++) {
+		if (!_IOC_SIZE(ioc[nr]))	/* NOP */
+			continue;
 		for (j = 0; j < sizeof(bad) / sizeof(bad[0]); j++) {
-			const char *name = commands[i].name;
+			const char *name = kslab_cmd_name(nr);
 			void *p = bad[j];
 
-			EXPECT_EQ(-EFAULT, kslab_ioctl(self->fd, commands[i].cmd, p))
+			EXPECT_EQ(-EFAULT,
+				  kslab_dev_ioctl(self->fd, ioc[nr], p))
 				TH_LOG("%s %p", name, p);
 		}
 	}
@@ -88,16 +86,18 @@ TEST_F(abi, argument_crosses_into_prot_none)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	char *p = guarded_page();
-	unsigned int i;
+	unsigned int nr;
 
 	ASSERT_NE(NULL, p);
-	for (i = 1; i < NR_COMMANDS; i++) {
-		const char *name = commands[i].name;
+	for (nr = 0; nr < KSLAB_CMD_NR; nr++) {
+		const char *name = kslab_cmd_name(nr);
 		char *arg = p + page - 8;
 
+		if (!size_ver0[nr])
+			continue;
 		memset(arg, 0, 8);
-		*(__u32 *)arg = commands[i].size;
-		EXPECT_EQ(-EFAULT, kslab_ioctl(self->fd, commands[i].cmd, arg))
+		*(__u32 *)arg = size_ver0[nr];
+		EXPECT_EQ(-EFAULT, kslab_dev_ioctl(self->fd, ioc[nr], arg))
 			TH_LOG("%s", name);
 	}
 }
@@ -106,19 +106,21 @@ TEST_F(abi, argument_crosses_into_prot_none)
 TEST_F(abi, size_too_small)
 {
 	__u32 buf[128] = {};
-	unsigned int i;
+	unsigned int nr;
 
-	for (i = 1; i < NR_COMMANDS; i++) {
-		const char *name = commands[i].name;
-		unsigned int sizes[] = { 0, 4, commands[i].size - 8 };
+	for (nr = 0; nr < KSLAB_CMD_NR; nr++) {
+		const char *name = kslab_cmd_name(nr);
+		unsigned int sizes[] = { 0, 4, size_ver0[nr] - 8 };
 		unsigned int j;
 
+		if (!size_ver0[nr])
+			continue;
 		for (j = 0; j < 3; j++) {
 			unsigned int size = sizes[j];
 
 			buf[0] = size;
-			EXPECT_EQ(-EINVAL, kslab_ioctl(self->fd, commands[i].cmd,
-						       buf))
+			EXPECT_EQ(-EINVAL,
+				  kslab_dev_ioctl(self->fd, ioc[nr], buf))
 				TH_LOG("%s size %u", name, size);
 		}
 	}
@@ -129,20 +131,22 @@ TEST_F(abi, size_too_big)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	unsigned char *buf = calloc(1, 2 * page);
-	unsigned int i;
+	unsigned int nr;
 
 	ASSERT_NE(NULL, buf);
-	for (i = 1; i < NR_COMMANDS; i++) {
-		const char *name = commands[i].name;
-		unsigned int size = commands[i].size;
+	for (nr = 0; nr < KSLAB_CMD_NR; nr++) {
+		const char *name = kslab_cmd_name(nr);
+		unsigned int size = size_ver0[nr];
 
+		if (!size)
+			continue;
 		memset(buf, 0, 2 * page);
 		*(__u32 *)buf = page + 8;
-		EXPECT_EQ(-E2BIG, kslab_ioctl(self->fd, commands[i].cmd, buf))
+		EXPECT_EQ(-E2BIG, kslab_dev_ioctl(self->fd, ioc[nr], buf))
 			TH_LOG("%s", name);
 		*(__u32 *)buf = size + 16;
 		buf[size + 15] = 1;
-		EXPECT_EQ(-E2BIG, kslab_ioctl(self->fd, commands[i].cmd, buf))
+		EXPECT_EQ(-E2BIG, kslab_dev_ioctl(self->fd, ioc[nr], buf))
 			TH_LOG("%s", name);
 	}
 	free(buf);
@@ -162,10 +166,10 @@ TEST_F(abi, larger_struct_with_zero_tail)
 				 KSLAB_IOC_BASE + KSLAB_CMD_STATS, sizeof(big));
 	uint64_t h;
 
-	ASSERT_EQ(1, kslab_rent(self->fd, self->id, &h, 1));
+	ASSERT_EQ(1, kslab_dev_rent(self->fd, self->id, &h, 1));
 	big.st.size = sizeof(big);
 	big.st.cache_id = self->id;
-	ASSERT_EQ(0, kslab_ioctl(self->fd, cmd, &big));
+	ASSERT_EQ(0, kslab_dev_ioctl(self->fd, cmd, &big));
 	EXPECT_EQ(sizeof(big), big.st.size);
 	EXPECT_EQ(1, big.st.active_objects);
 	EXPECT_EQ(0, big.tail[0]);
@@ -173,7 +177,7 @@ TEST_F(abi, larger_struct_with_zero_tail)
 	/* The size in the number does not matter; the size field does. */
 	cmd = _IOC(_IOC_READ | _IOC_WRITE, KSLAB_IOC_MAGIC,
 		   KSLAB_IOC_BASE + KSLAB_CMD_STATS, 8);
-	EXPECT_EQ(0, kslab_ioctl(self->fd, cmd, &big));
+	EXPECT_EQ(0, kslab_dev_ioctl(self->fd, cmd, &big));
 }
 
 TEST_F(abi, batch_reserved)
@@ -187,12 +191,12 @@ TEST_F(abi, batch_reserved)
 	uint64_t h = 0;
 
 	b.handles = (uintptr_t)&h;
-	EXPECT_EQ(-EINVAL, kslab_ioctl(self->fd, KSLAB_IOC_RENT, &b));
+	EXPECT_EQ(-EINVAL, kslab_dev_ioctl(self->fd, KSLAB_IOC_RENT, &b));
 	EXPECT_EQ(0, active_objects(self->fd, self->id));
-	EXPECT_EQ(-EINVAL, kslab_ioctl(self->fd, KSLAB_IOC_RETURN, &b));
+	EXPECT_EQ(-EINVAL, kslab_dev_ioctl(self->fd, KSLAB_IOC_RETURN, &b));
 	b.reserved = 0;
-	EXPECT_EQ(1, kslab_ioctl(self->fd, KSLAB_IOC_RENT, &b));
-	EXPECT_EQ(1, kslab_ioctl(self->fd, KSLAB_IOC_RETURN, &b));
+	EXPECT_EQ(1, kslab_dev_ioctl(self->fd, KSLAB_IOC_RENT, &b));
+	EXPECT_EQ(1, kslab_dev_ioctl(self->fd, KSLAB_IOC_RETURN, &b));
 }
 
 /* Handles are tokens, not kernel addresses. */
@@ -201,13 +205,13 @@ TEST_F(abi, handles_are_not_addresses)
 	uint64_t h[64];
 	int i;
 
-	ASSERT_EQ(64, kslab_rent(self->fd, self->id, h, 64));
+	ASSERT_EQ(64, kslab_dev_rent(self->fd, self->id, h, 64));
 	for (i = 0; i < 64; i++) {
 		unsigned long long handle = h[i];
 
 		EXPECT_NE(0xffff, handle >> 48) TH_LOG("handle %#llx", handle);
 	}
-	EXPECT_EQ(64, kslab_return(self->fd, self->id, h, 64));
+	EXPECT_EQ(64, kslab_dev_return(self->fd, self->id, h, 64));
 }
 
 /*
@@ -233,7 +237,8 @@ TEST_F(abi, bench_object_size_bounded)
 
 		for (i = 0; i < 2; i++) {
 			b.object_size = sizes[i];
-			EXPECT_EQ(-EINVAL, kslab_ioctl(self->fd, KSLAB_IOC_BENCH, &b))
+			EXPECT_EQ(-EINVAL, kslab_dev_ioctl(self->fd,
+							   KSLAB_IOC_BENCH, &b))
 				TH_LOG("pattern %u object_size %u", pattern, sizes[i]);
 		}
 	}

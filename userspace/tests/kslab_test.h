@@ -26,7 +26,7 @@ static inline int backend_works(int fd, unsigned int backend)
 {
 	struct kslab_version ver;
 
-	return !kslab_version(fd, &ver) && (ver.backends >> backend & 1);
+	return !kslab_dev_version(fd, &ver) && (ver.backends >> backend & 1);
 }
 
 /* A cache name unique to this process and call: "t<pid>-<tag>-<n>". */
@@ -102,7 +102,7 @@ static inline long active_objects(int fd, unsigned int cache_id)
 {
 	struct kslab_stats st;
 
-	if (kslab_stats(fd, cache_id, &st))
+	if (kslab_dev_stats(fd, cache_id, &st))
 		return -1;
 	return (long)st.active_objects;
 }

@@ -25,20 +25,20 @@ FIXTURE_SETUP(obj)
 {
 	char name[KSLAB_NAME_MAX];
 
-	self->fd = kslab_open(NULL);
+	self->fd = kslab_dev_open(NULL);
 	ASSERT_LE(0, self->fd);
 	if (!backend_works(self->fd, variant->backend))
 		SKIP(return, "backend %s is not in this kernel (VERSION bitmap)",
 		     kslab_backend_name(variant->backend));
-	self->id = kslab_cache_create(self->fd, variant->backend,
-				      test_name(name, sizeof(name), "obj"),
-				      OBJ_SIZE, 0);
+	self->id = kslab_dev_cache_create(self->fd, variant->backend,
+					  test_name(name, sizeof(name), "obj"),
+					  OBJ_SIZE, 0);
 	ASSERT_LT(0, self->id) TH_LOG("create: %s", strerror(-self->id));
 }
 
 FIXTURE_TEARDOWN(obj)
 {
-	kslab_close(self->fd);
+	kslab_dev_close(self->fd);
 }
 
 TEST_F(obj, rent_return)
@@ -46,14 +46,14 @@ TEST_F(obj, rent_return)
 	uint64_t h[10];
 	int i, j;
 
-	ASSERT_EQ(10, kslab_rent(self->fd, self->id, h, 10));
+	ASSERT_EQ(10, kslab_dev_rent(self->fd, self->id, h, 10));
 	for (i = 0; i < 10; i++) {
 		EXPECT_NE(0, h[i]);
 		for (j = 0; j < i; j++)
 			EXPECT_NE(h[i], h[j]);
 	}
 	EXPECT_EQ(10, active_objects(self->fd, self->id));
-	EXPECT_EQ(10, kslab_return(self->fd, self->id, h, 10));
+	EXPECT_EQ(10, kslab_dev_return(self->fd, self->id, h, 10));
 	EXPECT_EQ(0, active_objects(self->fd, self->id));
 }
 
@@ -62,9 +62,9 @@ TEST_F(obj, stats)
 	struct kslab_stats st;
 	uint64_t h[3];
 
-	ASSERT_EQ(3, kslab_rent(self->fd, self->id, h, 3));
-	ASSERT_EQ(1, kslab_return(self->fd, self->id, h, 1));
-	ASSERT_EQ(0, kslab_stats(self->fd, self->id, &st));
+	ASSERT_EQ(3, kslab_dev_rent(self->fd, self->id, h, 3));
+	ASSERT_EQ(1, kslab_dev_return(self->fd, self->id, h, 1));
+	ASSERT_EQ(0, kslab_dev_stats(self->fd, self->id, &st));
 	EXPECT_EQ(sizeof(st), st.size);
 	EXPECT_EQ(self->id, st.cache_id);
 	EXPECT_EQ(variant->backend, st.backend);
@@ -73,7 +73,7 @@ TEST_F(obj, stats)
 	EXPECT_EQ(2, st.active_objects);
 	EXPECT_EQ(3, st.counters[KSLAB_STAT_RENT]);
 	EXPECT_EQ(1, st.counters[KSLAB_STAT_RETURN]);
-	EXPECT_EQ(2, kslab_return(self->fd, self->id, h + 1, 2));
+	EXPECT_EQ(2, kslab_dev_return(self->fd, self->id, h + 1, 2));
 }
 
 /* Peers without a bulk rent API loop, and say so. */
@@ -82,9 +82,9 @@ TEST_F(obj, bulk_fallback_counted)
 	struct kslab_stats st;
 	uint64_t h[8];
 
-	ASSERT_EQ(8, kslab_rent(self->fd, self->id, h, 8));
-	ASSERT_EQ(8, kslab_return(self->fd, self->id, h, 8));
-	ASSERT_EQ(0, kslab_stats(self->fd, self->id, &st));
+	ASSERT_EQ(8, kslab_dev_rent(self->fd, self->id, h, 8));
+	ASSERT_EQ(8, kslab_dev_return(self->fd, self->id, h, 8));
+	ASSERT_EQ(0, kslab_dev_stats(self->fd, self->id, &st));
 	switch (variant->backend) {
 	case KSLAB_BACKEND_KMEM_CACHE:
 		EXPECT_EQ(0, st.counters[KSLAB_STAT_BULK_FALLBACK]);
@@ -105,30 +105,31 @@ TEST_F(obj, data_intact)
 	uint64_t h[4];
 	int i;
 
-	ASSERT_EQ(4, kslab_rent(self->fd, self->id, h, 4));
+	ASSERT_EQ(4, kslab_dev_rent(self->fd, self->id, h, 4));
 	for (i = 0; i < 4; i++) {
 		memset(in, 0x11 * (i + 1), sizeof(in));
-		ASSERT_EQ(0, kslab_obj_write(self->fd, self->id, h[i], 0, in,
-					     OBJ_SIZE));
+		ASSERT_EQ(0, kslab_dev_obj_write(self->fd, self->id, h[i], 0,
+						 in, OBJ_SIZE));
 	}
 	/* Other rents and returns leave them alone. */
 	for (i = 0; i < 20; i++) {
 		uint64_t t;
 
-		ASSERT_EQ(1, kslab_rent(self->fd, self->id, &t, 1));
-		ASSERT_EQ(1, kslab_return(self->fd, self->id, &t, 1));
+		ASSERT_EQ(1, kslab_dev_rent(self->fd, self->id, &t, 1));
+		ASSERT_EQ(1, kslab_dev_return(self->fd, self->id, &t, 1));
 	}
 	for (i = 0; i < 4; i++) {
 		memset(in, 0x11 * (i + 1), sizeof(in));
-		ASSERT_EQ(0, kslab_obj_read(self->fd, self->id, h[i], 0, out,
-					    OBJ_SIZE));
+		ASSERT_EQ(0, kslab_dev_obj_read(self->fd, self->id, h[i], 0,
+						out, OBJ_SIZE));
 		EXPECT_EQ(0, memcmp(in, out, OBJ_SIZE)) TH_LOG("object %d", i);
 	}
 	/* A partial write, read back at its offset. */
-	ASSERT_EQ(0, kslab_obj_write(self->fd, self->id, h[0], 100, "kslab", 5));
-	ASSERT_EQ(0, kslab_obj_read(self->fd, self->id, h[0], 99, out, 7));
+	ASSERT_EQ(0, kslab_dev_obj_write(self->fd, self->id, h[0], 100,
+					 "kslab", 5));
+	ASSERT_EQ(0, kslab_dev_obj_read(self->fd, self->id, h[0], 99, out, 7));
 	EXPECT_EQ(0, memcmp(out, "\x11kslab\x11", 7));
-	EXPECT_EQ(4, kslab_return(self->fd, self->id, h, 4));
+	EXPECT_EQ(4, kslab_dev_return(self->fd, self->id, h, 4));
 }
 
 /*
@@ -142,34 +143,35 @@ TEST_F(obj, unwritten_bytes_read_zero)
 	int i;
 
 	memset(buf, 0xa5, sizeof(buf));
-	ASSERT_EQ(32, kslab_rent(self->fd, self->id, h, 32));
+	ASSERT_EQ(32, kslab_dev_rent(self->fd, self->id, h, 32));
 	for (i = 0; i < 32; i++)
-		ASSERT_EQ(0, kslab_obj_write(self->fd, self->id, h[i], 0, buf,
-					     OBJ_SIZE));
-	ASSERT_EQ(32, kslab_return(self->fd, self->id, h, 32));
-	ASSERT_EQ(32, kslab_rent(self->fd, self->id, h, 32));
+		ASSERT_EQ(0, kslab_dev_obj_write(self->fd, self->id, h[i], 0,
+						 buf, OBJ_SIZE));
+	ASSERT_EQ(32, kslab_dev_return(self->fd, self->id, h, 32));
+	ASSERT_EQ(32, kslab_dev_rent(self->fd, self->id, h, 32));
 	for (i = 0; i < 32; i++) {
-		ASSERT_EQ(0, kslab_obj_read(self->fd, self->id, h[i], 0, buf,
-					    OBJ_SIZE));
+		ASSERT_EQ(0, kslab_dev_obj_read(self->fd, self->id, h[i], 0,
+						buf, OBJ_SIZE));
 		EXPECT_EQ(0, memcmp(buf, zero, OBJ_SIZE)) TH_LOG("object %d", i);
 	}
 	/* A write in the middle: zeros before and after it. */
-	ASSERT_EQ(0, kslab_obj_write(self->fd, self->id, h[0], 128, "xy", 2));
-	ASSERT_EQ(0, kslab_obj_read(self->fd, self->id, h[0], 0, buf,
-				    OBJ_SIZE));
+	ASSERT_EQ(0, kslab_dev_obj_write(self->fd, self->id, h[0], 128,
+					 "xy", 2));
+	ASSERT_EQ(0, kslab_dev_obj_read(self->fd, self->id, h[0], 0, buf,
+					OBJ_SIZE));
 	EXPECT_EQ(0, memcmp(buf, zero, 128));
 	EXPECT_EQ(0, memcmp(buf + 128, "xy", 2));
 	EXPECT_EQ(0, memcmp(buf + 130, zero, OBJ_SIZE - 130));
-	EXPECT_EQ(32, kslab_return(self->fd, self->id, h, 32));
+	EXPECT_EQ(32, kslab_dev_return(self->fd, self->id, h, 32));
 }
 
 TEST_F(obj, double_return)
 {
 	uint64_t h;
 
-	ASSERT_EQ(1, kslab_rent(self->fd, self->id, &h, 1));
-	EXPECT_EQ(1, kslab_return(self->fd, self->id, &h, 1));
-	EXPECT_EQ(-ENOENT, kslab_return(self->fd, self->id, &h, 1));
+	ASSERT_EQ(1, kslab_dev_rent(self->fd, self->id, &h, 1));
+	EXPECT_EQ(1, kslab_dev_return(self->fd, self->id, &h, 1));
+	EXPECT_EQ(-ENOENT, kslab_dev_return(self->fd, self->id, &h, 1));
 	EXPECT_EQ(0, active_objects(self->fd, self->id));
 }
 
@@ -178,15 +180,17 @@ TEST_F(obj, stale_handle)
 	unsigned char c = 1;
 	uint64_t old, cur;
 
-	ASSERT_EQ(1, kslab_rent(self->fd, self->id, &old, 1));
-	ASSERT_EQ(1, kslab_return(self->fd, self->id, &old, 1));
-	ASSERT_EQ(1, kslab_rent(self->fd, self->id, &cur, 1));
+	ASSERT_EQ(1, kslab_dev_rent(self->fd, self->id, &old, 1));
+	ASSERT_EQ(1, kslab_dev_return(self->fd, self->id, &old, 1));
+	ASSERT_EQ(1, kslab_dev_rent(self->fd, self->id, &cur, 1));
 	EXPECT_NE(old, cur);
-	EXPECT_EQ(-ENOENT, kslab_return(self->fd, self->id, &old, 1));
-	EXPECT_EQ(-ENOENT, kslab_obj_write(self->fd, self->id, old, 0, &c, 1));
-	EXPECT_EQ(-ENOENT, kslab_obj_read(self->fd, self->id, old, 0, &c, 1));
+	EXPECT_EQ(-ENOENT, kslab_dev_return(self->fd, self->id, &old, 1));
+	EXPECT_EQ(-ENOENT, kslab_dev_obj_write(self->fd, self->id, old, 0,
+					       &c, 1));
+	EXPECT_EQ(-ENOENT, kslab_dev_obj_read(self->fd, self->id, old, 0,
+					      &c, 1));
 	EXPECT_EQ(1, active_objects(self->fd, self->id));
-	EXPECT_EQ(1, kslab_return(self->fd, self->id, &cur, 1));
+	EXPECT_EQ(1, kslab_dev_return(self->fd, self->id, &cur, 1));
 }
 
 TEST_F(obj, bogus_handles)
@@ -196,9 +200,10 @@ TEST_F(obj, bogus_handles)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		EXPECT_EQ(-ENOENT, kslab_return(self->fd, self->id, &bad[i], 1));
-		EXPECT_EQ(-ENOENT, kslab_obj_read(self->fd, self->id, bad[i], 0,
-						  &c, 1));
+		EXPECT_EQ(-ENOENT, kslab_dev_return(self->fd, self->id,
+						    &bad[i], 1));
+		EXPECT_EQ(-ENOENT, kslab_dev_obj_read(self->fd, self->id,
+						      bad[i], 0, &c, 1));
 	}
 }
 
@@ -207,13 +212,13 @@ TEST_F(obj, return_batch_stops_at_bad_handle)
 {
 	uint64_t h[3], batch[3];
 
-	ASSERT_EQ(3, kslab_rent(self->fd, self->id, h, 3));
+	ASSERT_EQ(3, kslab_dev_rent(self->fd, self->id, h, 3));
 	batch[0] = h[0];
 	batch[1] = h[0];
 	batch[2] = h[1];
-	EXPECT_EQ(1, kslab_return(self->fd, self->id, batch, 3));
+	EXPECT_EQ(1, kslab_dev_return(self->fd, self->id, batch, 3));
 	EXPECT_EQ(2, active_objects(self->fd, self->id));
-	EXPECT_EQ(2, kslab_return(self->fd, self->id, h + 1, 2));
+	EXPECT_EQ(2, kslab_dev_return(self->fd, self->id, h + 1, 2));
 	EXPECT_EQ(0, active_objects(self->fd, self->id));
 }
 
@@ -224,27 +229,27 @@ TEST_F(obj, handle_of_other_cache)
 	uint64_t h;
 	int other;
 
-	other = kslab_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
-				   test_name(name, sizeof(name), "other"),
-				   OBJ_SIZE, 0);
+	other = kslab_dev_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
+				       test_name(name, sizeof(name), "other"),
+				       OBJ_SIZE, 0);
 	ASSERT_LT(0, other);
-	ASSERT_EQ(1, kslab_rent(self->fd, self->id, &h, 1));
-	EXPECT_EQ(-ENOENT, kslab_return(self->fd, other, &h, 1));
-	EXPECT_EQ(-ENOENT, kslab_obj_write(self->fd, other, h, 0, &c, 1));
+	ASSERT_EQ(1, kslab_dev_rent(self->fd, self->id, &h, 1));
+	EXPECT_EQ(-ENOENT, kslab_dev_return(self->fd, other, &h, 1));
+	EXPECT_EQ(-ENOENT, kslab_dev_obj_write(self->fd, other, h, 0, &c, 1));
 	EXPECT_EQ(1, active_objects(self->fd, self->id));
-	EXPECT_EQ(1, kslab_return(self->fd, self->id, &h, 1));
+	EXPECT_EQ(1, kslab_dev_return(self->fd, self->id, &h, 1));
 }
 
 TEST_F(obj, batch_counts)
 {
 	static uint64_t h[KSLAB_BATCH_MAX + 1];
 
-	EXPECT_EQ(-EINVAL, kslab_rent(self->fd, self->id, h, 0));
-	EXPECT_EQ(-EINVAL, kslab_rent(self->fd, self->id, h,
-				      KSLAB_BATCH_MAX + 1));
-	EXPECT_EQ(-EINVAL, kslab_return(self->fd, self->id, h, 0));
-	EXPECT_EQ(-EINVAL, kslab_return(self->fd, self->id, h,
-					KSLAB_BATCH_MAX + 1));
+	EXPECT_EQ(-EINVAL, kslab_dev_rent(self->fd, self->id, h, 0));
+	EXPECT_EQ(-EINVAL, kslab_dev_rent(self->fd, self->id, h,
+					  KSLAB_BATCH_MAX + 1));
+	EXPECT_EQ(-EINVAL, kslab_dev_return(self->fd, self->id, h, 0));
+	EXPECT_EQ(-EINVAL, kslab_dev_return(self->fd, self->id, h,
+					    KSLAB_BATCH_MAX + 1));
 	EXPECT_EQ(0, active_objects(self->fd, self->id));
 }
 
@@ -252,9 +257,9 @@ TEST_F(obj, unknown_cache)
 {
 	uint64_t h;
 
-	EXPECT_EQ(-ENOENT, kslab_rent(self->fd, 0, &h, 1));
-	EXPECT_EQ(-ENOENT, kslab_rent(self->fd, self->id + 1, &h, 1));
-	EXPECT_EQ(-ENOENT, kslab_rent(self->fd, ~0U, &h, 1));
+	EXPECT_EQ(-ENOENT, kslab_dev_rent(self->fd, 0, &h, 1));
+	EXPECT_EQ(-ENOENT, kslab_dev_rent(self->fd, self->id + 1, &h, 1));
+	EXPECT_EQ(-ENOENT, kslab_dev_rent(self->fd, ~0U, &h, 1));
 }
 
 /* RENT into memory it cannot write: -EFAULT, and nothing stays rented. */
@@ -266,13 +271,13 @@ TEST_F(obj, rent_bad_handle_array)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		void *p = bad[i];
 
-		EXPECT_EQ(-EFAULT, kslab_rent(self->fd, self->id, p, 4))
+		EXPECT_EQ(-EFAULT, kslab_dev_rent(self->fd, self->id, p, 4))
 			TH_LOG("pointer %p", p);
 		EXPECT_EQ(0, active_objects(self->fd, self->id));
 	}
 	/* Read-only memory. */
-	EXPECT_EQ(-EFAULT, kslab_rent(self->fd, self->id,
-				      (uint64_t *)"read-only string", 1));
+	EXPECT_EQ(-EFAULT, kslab_dev_rent(self->fd, self->id,
+					  (uint64_t *)"read-only string", 1));
 	EXPECT_EQ(0, active_objects(self->fd, self->id));
 }
 
@@ -283,9 +288,9 @@ TEST_F(obj, rent_partial_batch)
 	uint64_t *h = guarded_page();
 
 	ASSERT_NE(NULL, h);
-	EXPECT_EQ(fit, kslab_rent(self->fd, self->id, h, fit + 8));
+	EXPECT_EQ(fit, kslab_dev_rent(self->fd, self->id, h, fit + 8));
 	EXPECT_EQ(fit, active_objects(self->fd, self->id));
-	EXPECT_EQ(fit, kslab_return(self->fd, self->id, h, fit));
+	EXPECT_EQ(fit, kslab_dev_return(self->fd, self->id, h, fit));
 	EXPECT_EQ(0, active_objects(self->fd, self->id));
 }
 
@@ -295,15 +300,15 @@ TEST_F(obj, return_bad_handle_array)
 	unsigned int i;
 	uint64_t h;
 
-	ASSERT_EQ(1, kslab_rent(self->fd, self->id, &h, 1));
+	ASSERT_EQ(1, kslab_dev_rent(self->fd, self->id, &h, 1));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		void *p = bad[i];
 
-		EXPECT_EQ(-EFAULT, kslab_return(self->fd, self->id, p, 1))
+		EXPECT_EQ(-EFAULT, kslab_dev_return(self->fd, self->id, p, 1))
 			TH_LOG("pointer %p", p);
 	}
 	EXPECT_EQ(1, active_objects(self->fd, self->id));
-	EXPECT_EQ(1, kslab_return(self->fd, self->id, &h, 1));
+	EXPECT_EQ(1, kslab_dev_return(self->fd, self->id, &h, 1));
 }
 
 TEST_F(obj, io_bounds)
@@ -311,17 +316,24 @@ TEST_F(obj, io_bounds)
 	unsigned char buf[OBJ_SIZE + 1] = {};
 	uint64_t h;
 
-	ASSERT_EQ(1, kslab_rent(self->fd, self->id, &h, 1));
-	EXPECT_EQ(0, kslab_obj_write(self->fd, self->id, h, OBJ_SIZE - 1, buf, 1));
-	EXPECT_EQ(-EINVAL, kslab_obj_write(self->fd, self->id, h, 0, buf,
-					   OBJ_SIZE + 1));
-	EXPECT_EQ(-EINVAL, kslab_obj_write(self->fd, self->id, h, OBJ_SIZE, buf, 1));
-	EXPECT_EQ(-EINVAL, kslab_obj_write(self->fd, self->id, h, 0, buf, 0));
-	EXPECT_EQ(-EINVAL, kslab_obj_write(self->fd, self->id, h, ~0U, buf, 2));
-	EXPECT_EQ(-EINVAL, kslab_obj_read(self->fd, self->id, h, 1, buf, OBJ_SIZE));
-	EXPECT_EQ(-EINVAL, kslab_obj_read(self->fd, self->id, h, 0, buf, 0));
-	EXPECT_EQ(-EINVAL, kslab_obj_read(self->fd, self->id, h, 2, buf, ~0U));
-	EXPECT_EQ(1, kslab_return(self->fd, self->id, &h, 1));
+	ASSERT_EQ(1, kslab_dev_rent(self->fd, self->id, &h, 1));
+	EXPECT_EQ(0, kslab_dev_obj_write(self->fd, self->id, h, OBJ_SIZE - 1,
+					 buf, 1));
+	EXPECT_EQ(-EINVAL, kslab_dev_obj_write(self->fd, self->id, h, 0, buf,
+					       OBJ_SIZE + 1));
+	EXPECT_EQ(-EINVAL, kslab_dev_obj_write(self->fd, self->id, h, OBJ_SIZE,
+					       buf, 1));
+	EXPECT_EQ(-EINVAL, kslab_dev_obj_write(self->fd, self->id, h, 0,
+					       buf, 0));
+	EXPECT_EQ(-EINVAL, kslab_dev_obj_write(self->fd, self->id, h, ~0U,
+					       buf, 2));
+	EXPECT_EQ(-EINVAL, kslab_dev_obj_read(self->fd, self->id, h, 1,
+					      buf, OBJ_SIZE));
+	EXPECT_EQ(-EINVAL, kslab_dev_obj_read(self->fd, self->id, h, 0,
+					      buf, 0));
+	EXPECT_EQ(-EINVAL, kslab_dev_obj_read(self->fd, self->id, h, 2,
+					      buf, ~0U));
+	EXPECT_EQ(1, kslab_dev_return(self->fd, self->id, &h, 1));
 }
 
 TEST_F(obj, io_bad_buffer)
@@ -330,20 +342,20 @@ TEST_F(obj, io_bad_buffer)
 	unsigned int i;
 	uint64_t h;
 
-	ASSERT_EQ(1, kslab_rent(self->fd, self->id, &h, 1));
+	ASSERT_EQ(1, kslab_dev_rent(self->fd, self->id, &h, 1));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		void *p = bad[i];
 
-		EXPECT_EQ(-EFAULT, kslab_obj_write(self->fd, self->id, h, 0,
-						   p, 8))
+		EXPECT_EQ(-EFAULT, kslab_dev_obj_write(self->fd, self->id, h, 0,
+						       p, 8))
 			TH_LOG("pointer %p", p);
-		EXPECT_EQ(-EFAULT, kslab_obj_read(self->fd, self->id, h, 0,
-						  p, 8))
+		EXPECT_EQ(-EFAULT, kslab_dev_obj_read(self->fd, self->id, h, 0,
+						      p, 8))
 			TH_LOG("pointer %p", p);
 	}
-	EXPECT_EQ(-EFAULT, kslab_obj_read(self->fd, self->id, h, 0,
-					  (void *)"read-only string", 8));
-	EXPECT_EQ(1, kslab_return(self->fd, self->id, &h, 1));
+	EXPECT_EQ(-EFAULT, kslab_dev_obj_read(self->fd, self->id, h, 0,
+					      (void *)"read-only string", 8));
+	EXPECT_EQ(1, kslab_dev_return(self->fd, self->id, &h, 1));
 }
 
 /* A write that faults half-way leaves zeros, not old bytes, after it. */
@@ -356,16 +368,18 @@ TEST_F(obj, write_fault_leaves_zeros)
 
 	ASSERT_NE(NULL, p);
 	memset(buf, 0x5a, sizeof(buf));
-	ASSERT_EQ(1, kslab_rent(self->fd, self->id, &h, 1));
-	ASSERT_EQ(0, kslab_obj_write(self->fd, self->id, h, 0, buf, OBJ_SIZE));
-	ASSERT_EQ(1, kslab_return(self->fd, self->id, &h, 1));
-	ASSERT_EQ(1, kslab_rent(self->fd, self->id, &h, 1));
+	ASSERT_EQ(1, kslab_dev_rent(self->fd, self->id, &h, 1));
+	ASSERT_EQ(0, kslab_dev_obj_write(self->fd, self->id, h, 0, buf,
+					 OBJ_SIZE));
+	ASSERT_EQ(1, kslab_dev_return(self->fd, self->id, &h, 1));
+	ASSERT_EQ(1, kslab_dev_rent(self->fd, self->id, &h, 1));
 	memset(p + page - 16, 0x77, 16);
-	EXPECT_EQ(-EFAULT, kslab_obj_write(self->fd, self->id, h, 0,
-					   p + page - 16, 64));
-	ASSERT_EQ(0, kslab_obj_read(self->fd, self->id, h, 0, buf, OBJ_SIZE));
+	EXPECT_EQ(-EFAULT, kslab_dev_obj_write(self->fd, self->id, h, 0,
+					       p + page - 16, 64));
+	ASSERT_EQ(0, kslab_dev_obj_read(self->fd, self->id, h, 0, buf,
+					OBJ_SIZE));
 	EXPECT_EQ(0, memcmp(buf + 64, zero, OBJ_SIZE - 64));
-	EXPECT_EQ(1, kslab_return(self->fd, self->id, &h, 1));
+	EXPECT_EQ(1, kslab_dev_return(self->fd, self->id, &h, 1));
 }
 
 TEST_HARNESS_MAIN

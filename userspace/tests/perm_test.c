@@ -38,7 +38,7 @@ static int bench_once(int fd)
 		.iterations = 16,
 	};
 
-	return kslab_ioctl(fd, KSLAB_IOC_BENCH, &b);
+	return kslab_dev_ioctl(fd, KSLAB_IOC_BENCH, &b);
 }
 
 FIXTURE(perm) {
@@ -48,23 +48,24 @@ FIXTURE(perm) {
 
 FIXTURE_SETUP(perm)
 {
-	self->fd = kslab_open(NULL);
+	self->fd = kslab_dev_open(NULL);
 	ASSERT_LE(0, self->fd);
 }
 
 FIXTURE_TEARDOWN(perm)
 {
-	kslab_close(self->fd);
+	kslab_dev_close(self->fd);
 }
 
 TEST_F(perm, admin_may_create_debug_caches_and_bench)
 {
-	int id = kslab_cache_create(self->fd, KSLAB_BACKEND_KSLAB,
-				    test_name(self->name, sizeof(self->name), "dbg"),
-				    64, KSLAB_CACHE_DEBUG);
+	int id = kslab_dev_cache_create(self->fd, KSLAB_BACKEND_KSLAB,
+					test_name(self->name,
+						  sizeof(self->name), "dbg"),
+					64, KSLAB_CACHE_DEBUG);
 
 	ASSERT_LT(0, id);
-	EXPECT_EQ(0, kslab_cache_destroy(self->fd, id));
+	EXPECT_EQ(0, kslab_dev_cache_destroy(self->fd, id));
 	EXPECT_EQ(0, bench_once(self->fd));
 }
 
@@ -73,15 +74,18 @@ TEST_F(perm, debug_cache_needs_cap_sys_admin)
 	int id;
 
 	ASSERT_EQ(0, drop_effective_cap(CAP_SYS_ADMIN));
-	EXPECT_EQ(-EPERM, kslab_cache_create(self->fd, KSLAB_BACKEND_KSLAB,
-					     test_name(self->name, sizeof(self->name), "dbg"),
-					     64, KSLAB_CACHE_DEBUG));
+	EXPECT_EQ(-EPERM,
+		  kslab_dev_cache_create(self->fd, KSLAB_BACKEND_KSLAB,
+					 test_name(self->name,
+						   sizeof(self->name), "dbg"),
+					 64, KSLAB_CACHE_DEBUG));
 	/* a plain cache needs nothing but the open device */
-	id = kslab_cache_create(self->fd, KSLAB_BACKEND_KSLAB,
-				test_name(self->name, sizeof(self->name), "plain"),
-				64, 0);
+	id = kslab_dev_cache_create(self->fd, KSLAB_BACKEND_KSLAB,
+				    test_name(self->name, sizeof(self->name),
+					      "plain"),
+				    64, 0);
 	ASSERT_LT(0, id);
-	EXPECT_EQ(0, kslab_cache_destroy(self->fd, id));
+	EXPECT_EQ(0, kslab_dev_cache_destroy(self->fd, id));
 }
 
 TEST_F(perm, bench_needs_cap_sys_admin)

@@ -12,19 +12,20 @@
 
 #include "kslab_test.h"
 
-/* kmem_cache caches have a /proc/slabinfo row: "kslab-<name>". */
-static int slabinfo_has(const char *name)
+/* The cache @name of a KSLAB_BACKENDS_SLABINFO @backend is in slabinfo. */
+static int slabinfo_has(unsigned int backend, const char *name)
 {
+	char full[KSLAB_SLABINFO_ROW_MAX];
 	struct kslab_slabinfo row;
-	char full[KSLAB_NAME_MAX + 8];
+	const char *path;
 
-	snprintf(full, sizeof(full), "kslab-%s", name);
-	return kslab_slabinfo_find("/proc/slabinfo", full, &row) == 0;
+	path = kslab_slabinfo_locate(backend, name, full, sizeof(full));
+	return kslab_slabinfo_find(path, full, &row) == 0;
 }
 
 TEST(isolation)
 {
-	int a = kslab_open(NULL), b = kslab_open(NULL);
+	int a = kslab_dev_open(NULL), b = kslab_dev_open(NULL);
 	char name[KSLAB_NAME_MAX];
 	struct kslab_stats st;
 	unsigned char c = 0;
@@ -33,47 +34,48 @@ TEST(isolation)
 
 	ASSERT_LE(0, a);
 	ASSERT_LE(0, b);
-	ida = kslab_cache_create(a, KSLAB_BACKEND_KMALLOC,
-				 test_name(name, sizeof(name), "a"), 64, 0);
-	idb = kslab_cache_create(b, KSLAB_BACKEND_KMALLOC,
-				 test_name(name, sizeof(name), "b"), 64, 0);
+	ida = kslab_dev_cache_create(a, KSLAB_BACKEND_KMALLOC,
+				     test_name(name, sizeof(name), "a"), 64, 0);
+	idb = kslab_dev_cache_create(b, KSLAB_BACKEND_KMALLOC,
+				     test_name(name, sizeof(name), "b"), 64, 0);
 	ASSERT_LT(0, ida);
 	ASSERT_LT(0, idb);
-	ASSERT_EQ(1, kslab_rent(a, ida, &h, 1));
+	ASSERT_EQ(1, kslab_dev_rent(a, ida, &h, 1));
 	/* a's cache is not b's ... */
-	EXPECT_EQ(-ENOENT, kslab_stats(b, ida, &st));
-	EXPECT_EQ(-ENOENT, kslab_rent(b, ida, &h, 1));
-	EXPECT_EQ(-ENOENT, kslab_return(b, ida, &h, 1));
-	EXPECT_EQ(-ENOENT, kslab_obj_read(b, ida, h, 0, &c, 1));
-	EXPECT_EQ(-ENOENT, kslab_cache_tune(b, ida, 8));
-	EXPECT_EQ(-ENOENT, kslab_cache_destroy(b, ida));
+	EXPECT_EQ(-ENOENT, kslab_dev_stats(b, ida, &st));
+	EXPECT_EQ(-ENOENT, kslab_dev_rent(b, ida, &h, 1));
+	EXPECT_EQ(-ENOENT, kslab_dev_return(b, ida, &h, 1));
+	EXPECT_EQ(-ENOENT, kslab_dev_obj_read(b, ida, h, 0, &c, 1));
+	EXPECT_EQ(-ENOENT, kslab_dev_cache_tune(b, ida, 8));
+	EXPECT_EQ(-ENOENT, kslab_dev_cache_destroy(b, ida));
 	/* ... nor is a's handle one of b's objects. */
-	EXPECT_EQ(-ENOENT, kslab_return(b, idb, &h, 1));
-	EXPECT_EQ(-ENOENT, kslab_obj_write(b, idb, h, 0, &c, 1));
+	EXPECT_EQ(-ENOENT, kslab_dev_return(b, idb, &h, 1));
+	EXPECT_EQ(-ENOENT, kslab_dev_obj_write(b, idb, h, 0, &c, 1));
 	EXPECT_EQ(0, active_objects(b, idb));
 	EXPECT_EQ(1, active_objects(a, ida));
-	EXPECT_EQ(1, kslab_return(a, ida, &h, 1));
-	kslab_close(a);
-	kslab_close(b);
+	EXPECT_EQ(1, kslab_dev_return(a, ida, &h, 1));
+	kslab_dev_close(a);
+	kslab_dev_close(b);
 }
 
 /* close() returns every object and destroys every cache. */
 TEST(close_returns_everything)
 {
-	int fd = kslab_open(NULL);
+	int fd = kslab_dev_open(NULL);
 	char name[KSLAB_NAME_MAX];
 	static uint64_t h[200];
 	int id;
 
 	ASSERT_LE(0, fd);
-	id = kslab_cache_create(fd, KSLAB_BACKEND_KMEM_CACHE,
-				test_name(name, sizeof(name), "close"), 128, 0);
+	id = kslab_dev_cache_create(fd, KSLAB_BACKEND_KMEM_CACHE,
+				    test_name(name, sizeof(name), "close"),
+				    128, 0);
 	ASSERT_LT(0, id);
-	ASSERT_EQ(100, kslab_rent(fd, id, h, 100));
-	ASSERT_EQ(100, kslab_rent(fd, id, h + 100, 100));
-	EXPECT_TRUE(slabinfo_has(name));
-	EXPECT_EQ(0, kslab_close(fd));
-	EXPECT_FALSE(slabinfo_has(name));
+	ASSERT_EQ(100, kslab_dev_rent(fd, id, h, 100));
+	ASSERT_EQ(100, kslab_dev_rent(fd, id, h + 100, 100));
+	EXPECT_TRUE(slabinfo_has(KSLAB_BACKEND_KMEM_CACHE, name));
+	EXPECT_EQ(0, kslab_dev_close(fd));
+	EXPECT_FALSE(slabinfo_has(KSLAB_BACKEND_KMEM_CACHE, name));
 }
 
 /*
@@ -84,13 +86,13 @@ TEST(close_returns_everything)
 static void kill9_child(const char *name, unsigned int backend, int ready)
 {
 	static uint64_t h[KSLAB_BATCH_MAX];
-	int fd = kslab_open(NULL), id, n;
+	int fd = kslab_dev_open(NULL), id, n;
 
-	id = kslab_cache_create(fd, backend, name, 64, 0);
+	id = kslab_dev_cache_create(fd, backend, name, 64, 0);
 	if (id <= 0)
 		_exit(1);
 	for (;;) {
-		n = kslab_rent(fd, id, h, KSLAB_BATCH_MAX);
+		n = kslab_dev_rent(fd, id, h, KSLAB_BATCH_MAX);
 		if (ready >= 0) {
 			if (write(ready, "r", 1) != 1)
 				_exit(2);
@@ -99,7 +101,7 @@ static void kill9_child(const char *name, unsigned int backend, int ready)
 		}
 		/* Keep half: the session holds more and more objects. */
 		if (n > 1)
-			kslab_return(fd, id, h, n / 2);
+			kslab_dev_return(fd, id, h, n / 2);
 	}
 }
 
@@ -109,7 +111,7 @@ static void kill9(struct __test_metadata *_metadata, unsigned int backend)
 	int fd, id, status, pipefd[2];
 	pid_t pid;
 
-	fd = kslab_open(NULL);
+	fd = kslab_dev_open(NULL);
 	ASSERT_LE(0, fd);
 	if (!backend_works(fd, backend))
 		SKIP(return, "backend %s is not in this kernel (VERSION bitmap)",
@@ -128,19 +130,19 @@ static void kill9(struct __test_metadata *_metadata, unsigned int backend)
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status));
-	if (backend == KSLAB_BACKEND_KMEM_CACHE)
-		EXPECT_FALSE(slabinfo_has(name));
-	if (backend == KSLAB_BACKEND_KSLAB) {
+	if (KSLAB_BACKENDS_SLABINFO & _BITULL(backend))
+		EXPECT_FALSE(slabinfo_has(backend, name));
+	if (KSLAB_BACKENDS_KSLABINFO & _BITULL(backend)) {
 		struct kslab_slabinfo row;
 
 		EXPECT_EQ(-ENOENT, kslab_slabinfo_find("/proc/kslabinfo", name,
 						       &row));
 	}
 	/* The cache is gone: its name can be taken again, and is empty. */
-	id = kslab_cache_create(fd, backend, name, 64, 0);
+	id = kslab_dev_cache_create(fd, backend, name, 64, 0);
 	EXPECT_LT(0, id);
 	EXPECT_EQ(0, active_objects(fd, id));
-	kslab_close(fd);
+	kslab_dev_close(fd);
 }
 
 TEST(kill9_kmem_cache)
@@ -178,14 +180,14 @@ TEST(rmmod_refused_while_open)
 	int fd, ret;
 
 	ASSERT_LE(0, before);
-	fd = kslab_open(NULL);
+	fd = kslab_dev_open(NULL);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(before + 1, module_refcnt());
 	ret = system("rmmod kslab 2>/dev/null");
 	EXPECT_TRUE(WIFEXITED(ret) && WEXITSTATUS(ret) != 0);
 	EXPECT_EQ(0, access("/dev/kslab", F_OK));
-	EXPECT_EQ(0, kslab_nop(fd));
-	kslab_close(fd);
+	EXPECT_EQ(0, kslab_dev_nop(fd));
+	kslab_dev_close(fd);
 	EXPECT_EQ(before, module_refcnt());
 }
 
@@ -211,7 +213,7 @@ FIXTURE_SETUP(limits)
 FIXTURE_TEARDOWN(limits)
 {
 	if (self->fd >= 0)
-		kslab_close(self->fd);
+		kslab_dev_close(self->fd);
 	param_write("max_caches", self->max_caches);
 	param_write("max_objects", self->max_objects);
 	param_write("max_bytes", self->max_bytes);
@@ -223,22 +225,23 @@ TEST_F(limits, max_objects)
 	int id;
 
 	ASSERT_EQ(0, param_write("max_objects", 16));
-	self->fd = kslab_open(NULL);
+	self->fd = kslab_dev_open(NULL);
 	ASSERT_LE(0, self->fd);
-	id = kslab_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
-				test_name(self->name, sizeof(self->name), "o"),
-				64, 0);
+	id = kslab_dev_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
+				    test_name(self->name, sizeof(self->name),
+					      "o"),
+				    64, 0);
 	ASSERT_LT(0, id);
 	/* A batch that would cross the limit is refused whole. */
-	EXPECT_EQ(-ENOSPC, kslab_rent(self->fd, id, h, 17));
+	EXPECT_EQ(-ENOSPC, kslab_dev_rent(self->fd, id, h, 17));
 	EXPECT_EQ(0, active_objects(self->fd, id));
-	EXPECT_EQ(10, kslab_rent(self->fd, id, h, 10));
-	EXPECT_EQ(6, kslab_rent(self->fd, id, h + 10, 6));
-	EXPECT_EQ(-ENOSPC, kslab_rent(self->fd, id, h + 16, 1));
+	EXPECT_EQ(10, kslab_dev_rent(self->fd, id, h, 10));
+	EXPECT_EQ(6, kslab_dev_rent(self->fd, id, h + 10, 6));
+	EXPECT_EQ(-ENOSPC, kslab_dev_rent(self->fd, id, h + 16, 1));
 	EXPECT_EQ(16, active_objects(self->fd, id));
-	EXPECT_EQ(1, kslab_return(self->fd, id, h, 1));
-	EXPECT_EQ(1, kslab_rent(self->fd, id, h, 1));
-	EXPECT_EQ(16, kslab_return(self->fd, id, h, 16));
+	EXPECT_EQ(1, kslab_dev_return(self->fd, id, h, 1));
+	EXPECT_EQ(1, kslab_dev_rent(self->fd, id, h, 1));
+	EXPECT_EQ(16, kslab_dev_return(self->fd, id, h, 16));
 }
 
 TEST_F(limits, max_bytes)
@@ -247,23 +250,25 @@ TEST_F(limits, max_bytes)
 	int small, big;
 
 	ASSERT_EQ(0, param_write("max_bytes", 8192));
-	self->fd = kslab_open(NULL);
+	self->fd = kslab_dev_open(NULL);
 	ASSERT_LE(0, self->fd);
-	big = kslab_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
-				 test_name(self->name, sizeof(self->name), "b"),
-				 4096, 0);
-	small = kslab_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
-				   test_name(self->name, sizeof(self->name), "s"),
-				   1024, 0);
+	big = kslab_dev_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
+				     test_name(self->name, sizeof(self->name),
+					       "b"),
+				     4096, 0);
+	small = kslab_dev_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
+				       test_name(self->name,
+						 sizeof(self->name), "s"),
+				       1024, 0);
 	ASSERT_LT(0, big);
 	ASSERT_LT(0, small);
-	EXPECT_EQ(1, kslab_rent(self->fd, big, h, 1));
-	EXPECT_EQ(4, kslab_rent(self->fd, small, h + 1, 4));
+	EXPECT_EQ(1, kslab_dev_rent(self->fd, big, h, 1));
+	EXPECT_EQ(4, kslab_dev_rent(self->fd, small, h + 1, 4));
 	/* 8 KiB rented in all, across caches. */
-	EXPECT_EQ(-ENOSPC, kslab_rent(self->fd, small, h + 5, 1));
-	EXPECT_EQ(-ENOSPC, kslab_rent(self->fd, big, h + 5, 1));
-	EXPECT_EQ(1, kslab_return(self->fd, big, h, 1));
-	EXPECT_EQ(1, kslab_rent(self->fd, big, h, 1));
+	EXPECT_EQ(-ENOSPC, kslab_dev_rent(self->fd, small, h + 5, 1));
+	EXPECT_EQ(-ENOSPC, kslab_dev_rent(self->fd, big, h + 5, 1));
+	EXPECT_EQ(1, kslab_dev_return(self->fd, big, h, 1));
+	EXPECT_EQ(1, kslab_dev_rent(self->fd, big, h, 1));
 }
 
 TEST_F(limits, max_caches)
@@ -271,23 +276,26 @@ TEST_F(limits, max_caches)
 	int ids[3], i;
 
 	ASSERT_EQ(0, param_write("max_caches", 2));
-	self->fd = kslab_open(NULL);
+	self->fd = kslab_dev_open(NULL);
 	ASSERT_LE(0, self->fd);
 	for (i = 0; i < 2; i++) {
-		ids[i] = kslab_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
-					    test_name(self->name,
-						      sizeof(self->name), "c"),
-					    64, 0);
+		ids[i] = kslab_dev_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
+						test_name(self->name,
+							  sizeof(self->name),
+							  "c"),
+						64, 0);
 		ASSERT_LT(0, ids[i]);
 	}
-	EXPECT_EQ(-ENOSPC, kslab_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
-					      test_name(self->name,
-							sizeof(self->name), "c"),
-					      64, 0));
-	EXPECT_EQ(0, kslab_cache_destroy(self->fd, ids[0]));
-	ids[2] = kslab_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
-				    test_name(self->name, sizeof(self->name), "c"),
-				    64, 0);
+	EXPECT_EQ(-ENOSPC,
+		  kslab_dev_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
+					 test_name(self->name,
+						   sizeof(self->name), "c"),
+					 64, 0));
+	EXPECT_EQ(0, kslab_dev_cache_destroy(self->fd, ids[0]));
+	ids[2] = kslab_dev_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
+					test_name(self->name,
+						  sizeof(self->name), "c"),
+					64, 0);
 	EXPECT_LT(0, ids[2]);
 }
 
@@ -298,15 +306,16 @@ TEST_F(limits, snapshot_at_open)
 	int id;
 
 	ASSERT_EQ(0, param_write("max_objects", 2));
-	self->fd = kslab_open(NULL);
+	self->fd = kslab_dev_open(NULL);
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, param_write("max_objects", 1000));
-	id = kslab_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
-				test_name(self->name, sizeof(self->name), "n"),
-				64, 0);
+	id = kslab_dev_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
+				    test_name(self->name, sizeof(self->name),
+					      "n"),
+				    64, 0);
 	ASSERT_LT(0, id);
-	EXPECT_EQ(-ENOSPC, kslab_rent(self->fd, id, h, 3));
-	EXPECT_EQ(2, kslab_rent(self->fd, id, h, 2));
+	EXPECT_EQ(-ENOSPC, kslab_dev_rent(self->fd, id, h, 3));
+	EXPECT_EQ(2, kslab_dev_rent(self->fd, id, h, 2));
 }
 
 /* ================== Threads on one descriptor ================== */
@@ -331,21 +340,24 @@ static void *hammer_fn(void *arg)
 	int r, i;
 
 	for (r = 0; r < ROUNDS; r++) {
-		if (kslab_rent(t->fd, t->id, h, PER_ROUND) != PER_ROUND) {
+		if (kslab_dev_rent(t->fd, t->id, h, PER_ROUND) != PER_ROUND) {
 			t->errors++;
 			continue;
 		}
 		for (i = 0; i < PER_ROUND; i++) {
 			memset(in, t->tid * 16 + i, sizeof(in));
-			if (kslab_obj_write(t->fd, t->id, h[i], 0, in, 64) ||
-			    kslab_obj_read(t->fd, t->id, h[i], 0, out, 64) ||
+			if (kslab_dev_obj_write(t->fd, t->id, h[i], 0,
+						in, 64) ||
+			    kslab_dev_obj_read(t->fd, t->id, h[i], 0,
+					       out, 64) ||
 			    memcmp(in, out, 64))
 				t->errors++;
 		}
-		if (stale && kslab_return(t->fd, t->id, &stale, 1) != -ENOENT)
+		if (stale &&
+		    kslab_dev_return(t->fd, t->id, &stale, 1) != -ENOENT)
 			t->errors++;
 		stale = h[r % PER_ROUND];
-		if (kslab_return(t->fd, t->id, h, PER_ROUND) != PER_ROUND)
+		if (kslab_dev_return(t->fd, t->id, h, PER_ROUND) != PER_ROUND)
 			t->errors++;
 	}
 	return NULL;
@@ -356,11 +368,11 @@ TEST(threads_one_fd)
 	struct hammer t[THREADS];
 	pthread_t th[THREADS];
 	char name[KSLAB_NAME_MAX];
-	int fd = kslab_open(NULL), id, i;
+	int fd = kslab_dev_open(NULL), id, i;
 
 	ASSERT_LE(0, fd);
-	id = kslab_cache_create(fd, KSLAB_BACKEND_KMEM_CACHE,
-				test_name(name, sizeof(name), "th"), 64, 0);
+	id = kslab_dev_cache_create(fd, KSLAB_BACKEND_KMEM_CACHE,
+				    test_name(name, sizeof(name), "th"), 64, 0);
 	ASSERT_LT(0, id);
 	for (i = 0; i < THREADS; i++) {
 		t[i] = (struct hammer){ .fd = fd, .id = id, .tid = i };
@@ -371,8 +383,8 @@ TEST(threads_one_fd)
 		EXPECT_EQ(0, t[i].errors) TH_LOG("thread %d", i);
 	}
 	EXPECT_EQ(0, active_objects(fd, id));
-	EXPECT_EQ(0, kslab_cache_destroy(fd, id));
-	kslab_close(fd);
+	EXPECT_EQ(0, kslab_dev_cache_destroy(fd, id));
+	kslab_dev_close(fd);
 }
 
 struct reader {
@@ -390,7 +402,8 @@ static void *reader_fn(void *arg)
 	int ret;
 
 	do {
-		ret = kslab_obj_read(r->fd, r->id, r->h, 0, buf, sizeof(buf));
+		ret = kslab_dev_obj_read(r->fd, r->id, r->h, 0, buf,
+					 sizeof(buf));
 	} while (!ret);
 	r->result = ret;
 	return NULL;
@@ -403,34 +416,35 @@ static void *reader_fn(void *arg)
 TEST(return_while_reading)
 {
 	char name[KSLAB_NAME_MAX];
-	int fd = kslab_open(NULL), id, i, round;
+	int fd = kslab_dev_open(NULL), id, i, round;
 	struct reader r[THREADS];
 	pthread_t th[THREADS];
 
 	ASSERT_LE(0, fd);
-	id = kslab_cache_create(fd, KSLAB_BACKEND_KMEM_CACHE,
-				test_name(name, sizeof(name), "rd"), 4096, 0);
+	id = kslab_dev_cache_create(fd, KSLAB_BACKEND_KMEM_CACHE,
+				    test_name(name, sizeof(name), "rd"),
+				    4096, 0);
 	ASSERT_LT(0, id);
 	for (round = 0; round < 20; round++) {
 		uint64_t h;
 
-		ASSERT_EQ(1, kslab_rent(fd, id, &h, 1));
+		ASSERT_EQ(1, kslab_dev_rent(fd, id, &h, 1));
 		for (i = 0; i < THREADS; i++) {
 			r[i] = (struct reader){ .fd = fd, .id = id, .h = h };
 			ASSERT_EQ(0, pthread_create(&th[i], NULL, reader_fn,
 						    &r[i]));
 		}
 		usleep(2000);
-		EXPECT_EQ(1, kslab_return(fd, id, &h, 1));
-		EXPECT_EQ(-ENOENT, kslab_return(fd, id, &h, 1));
+		EXPECT_EQ(1, kslab_dev_return(fd, id, &h, 1));
+		EXPECT_EQ(-ENOENT, kslab_dev_return(fd, id, &h, 1));
 		for (i = 0; i < THREADS; i++) {
 			ASSERT_EQ(0, pthread_join(th[i], NULL));
 			EXPECT_EQ(-ENOENT, r[i].result);
 		}
 		EXPECT_EQ(0, active_objects(fd, id));
 	}
-	EXPECT_EQ(0, kslab_cache_destroy(fd, id));
-	kslab_close(fd);
+	EXPECT_EQ(0, kslab_dev_cache_destroy(fd, id));
+	kslab_dev_close(fd);
 }
 
 TEST_HARNESS_MAIN

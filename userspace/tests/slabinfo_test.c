@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kselftest: the caches in /proc/slabinfo (kmem_cache and mempool
- * backends, "kslab-<name>") and /proc/kslabinfo (kslab backends), read by
- * one parser, libkslab's kslab_slabinfo_find(), and by procps slabtop.
+ * backends, KSLAB_SLABINFO_PREFIX "<name>") and /proc/kslabinfo (kslab
+ * backends), read by one parser, libkslab's kslab_slabinfo_find(), and by
+ * procps slabtop.
  */
 #include <sched.h>
 #include <sys/mount.h>
@@ -18,7 +19,7 @@ FIXTURE(info) {
 	int fd;
 	int id;
 	char name[KSLAB_NAME_MAX];
-	char row[KSLAB_NAME_MAX + 8];	/* the name its row has */
+	char row[KSLAB_SLABINFO_ROW_MAX];	/* the name its row has */
 	const char *path;		/* the file its row is in */
 	uint64_t h[NR_RENT];
 };
@@ -45,27 +46,26 @@ FIXTURE_VARIANT_ADD(info, mempool) {
 
 FIXTURE_SETUP(info)
 {
-	int kslab = variant->backend == KSLAB_BACKEND_KSLAB ||
-		    variant->backend == KSLAB_BACKEND_LOCKED;
-
-	self->fd = kslab_open(NULL);
+	self->fd = kslab_dev_open(NULL);
 	ASSERT_LE(0, self->fd);
 	if (!backend_works(self->fd, variant->backend))
 		SKIP(return, "backend %s is not in this kernel (VERSION bitmap)",
 		     kslab_backend_name(variant->backend));
-	self->id = kslab_cache_create(self->fd, variant->backend,
-				      test_name(self->name, sizeof(self->name),
-						"si"), 200, 0);
+	self->id = kslab_dev_cache_create(self->fd, variant->backend,
+					  test_name(self->name,
+						    sizeof(self->name), "si"),
+					  200, 0);
 	ASSERT_LT(0, self->id);
-	self->path = kslab ? "/proc/kslabinfo" : "/proc/slabinfo";
-	snprintf(self->row, sizeof(self->row), "%s%s", kslab ? "" : "kslab-",
-		 self->name);
-	ASSERT_EQ(NR_RENT, kslab_rent(self->fd, self->id, self->h, NR_RENT));
+	/* every variant is of a backend that has its caches listed */
+	self->path = kslab_slabinfo_locate(variant->backend, self->name,
+					   self->row, sizeof(self->row));
+	ASSERT_EQ(NR_RENT,
+		  kslab_dev_rent(self->fd, self->id, self->h, NR_RENT));
 }
 
 FIXTURE_TEARDOWN(info)
 {
-	kslab_close(self->fd);
+	kslab_dev_close(self->fd);
 }
 
 TEST_F(info, row_while_alive)
@@ -80,8 +80,9 @@ TEST_F(info, row_while_alive)
 	EXPECT_LT(0, row.objperslab);
 	EXPECT_LT(0, row.pagesperslab);
 	EXPECT_LE(row.active_slabs, row.num_slabs);
-	EXPECT_EQ(NR_RENT, kslab_return(self->fd, self->id, self->h, NR_RENT));
-	EXPECT_EQ(0, kslab_cache_destroy(self->fd, self->id));
+	EXPECT_EQ(NR_RENT,
+		  kslab_dev_return(self->fd, self->id, self->h, NR_RENT));
+	EXPECT_EQ(0, kslab_dev_cache_destroy(self->fd, self->id));
 	EXPECT_EQ(-ENOENT, kslab_slabinfo_find(self->path, self->row, &row));
 }
 

@@ -14,21 +14,21 @@ FIXTURE(dev) {
 
 FIXTURE_SETUP(dev)
 {
-	self->fd = kslab_open(NULL);
+	self->fd = kslab_dev_open(NULL);
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", KSLAB_DEVICE_PATH,
 				       strerror(-self->fd));
 }
 
 FIXTURE_TEARDOWN(dev)
 {
-	kslab_close(self->fd);
+	kslab_dev_close(self->fd);
 }
 
 TEST_F(dev, version)
 {
 	struct kslab_version ver;
 
-	ASSERT_EQ(0, kslab_version(self->fd, &ver));
+	ASSERT_EQ(0, kslab_dev_version(self->fd, &ver));
 	EXPECT_EQ(KSLAB_ABI_VERSION, ver.abi_version);
 	EXPECT_EQ(KSLAB_CMD_NR, ver.nr_commands);
 	EXPECT_TRUE(ver.commands & (1ULL << KSLAB_CMD_VERSION));
@@ -39,7 +39,7 @@ TEST_F(dev, version)
 
 TEST_F(dev, version_bad_pointer)
 {
-	EXPECT_EQ(-EFAULT, kslab_ioctl(self->fd, KSLAB_IOC_VERSION, NULL));
+	EXPECT_EQ(-EFAULT, kslab_dev_ioctl(self->fd, KSLAB_IOC_VERSION, NULL));
 }
 
 TEST_F(dev, unknown_commands)
@@ -58,7 +58,7 @@ TEST_F(dev, unknown_commands)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		unsigned long cmd = bad[i];
 
-		EXPECT_EQ(-ENOTTY, kslab_ioctl(self->fd, cmd, &ver))
+		EXPECT_EQ(-ENOTTY, kslab_dev_ioctl(self->fd, cmd, &ver))
 			TH_LOG("cmd %#lx", cmd);
 	}
 }
