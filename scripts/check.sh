@@ -113,6 +113,14 @@ else
 	fail "checkpatch --strict (log: $logs/checkpatch.log)"
 fi
 
+# --- layers: includes point one way (device -> bench -> backends -> core) ---
+if "$here/check-layers.sh" "$src" >"$logs/layers.log" 2>&1; then
+	pass "layers: every include points down, the core knows nothing of the ABI"
+else
+	cat "$logs/layers.log"
+	fail "layers: an include points the wrong way (log: $logs/layers.log)"
+fi
+
 # --- userspace ---
 if make -C "$src/userspace" KSRC="$KSRC" >"$logs/userspace.log" 2>&1; then
 	pass "userspace build"
