@@ -8,7 +8,7 @@
  * Locking, from the outside in (see Documentation/design.rst):
  *   kslab_caches_mutex  > cache->mutex  > kslab_flush_mutex
  *   kslab_cpu.lock (local_lock)  > kslab_depot.lock, kslab_node.list_lock
- *   kslab_cpu.lock (local_lock)  > kslab_shared.lock > kslab_node.list_lock
+ *   kslab_shared.lock > kslab_node.list_lock (KSLAB_LOCKED caches)
  * The depot lock and a node's list lock are never held together. Every
  * lock is taken in task context with interrupts and bottom halves enabled.
  */
@@ -230,9 +230,9 @@ void kslab_depot_note_contention(struct kslab_cache *cache,
 /* ---- shared.c: the shared magazine of KSLAB_LOCKED ---- */
 int kslab_shared_init(struct kslab_cache *cache);
 void kslab_shared_destroy(struct kslab_cache *cache);
-void *kslab_shared_rent(struct kslab_cache *cache, gfp_t gfp);
-void kslab_shared_return(struct kslab_cache *cache, void *obj);
 void kslab_shared_flush(struct kslab_cache *cache);
+void *kslab_shared_rent_slab(struct kslab_cache *cache, gfp_t gfp);
+void kslab_shared_overflow(struct kslab_cache *cache, void *obj);
 
 /* ---- debug.c: poison, red zones, double and foreign returns ---- */
 void kslab_debug_init_obj(struct kslab_cache *cache, void *obj);
@@ -322,6 +322,58 @@ static inline void *kslab_rent_finish(struct kslab_cache *cache, void *obj,
 	if (kslab_want_init(cache, gfp))
 		memset(obj, 0, cache->layout.object_size);
 	return obj;
+}
+
+/**
+ * kslab_shared_rent() - rent from the shared magazine of a KSLAB_LOCKED
+ *	cache, else from the slabs.
+ * @cache: a KSLAB_LOCKED cache.
+ * @gfp: allocation flags for a new slab.
+ *
+ * Context: task context, no kslab lock held; may sleep when @gfp allows.
+ * Return: the object (not yet checked or zeroed), or NULL.
+ */
+static inline void *kslab_shared_rent(struct kslab_cache *cache, gfp_t gfp)
+{
+	struct kslab_shared *shared = cache->shared;
+	struct kslab_magazine *mag = shared->mag;
+	void *obj = NULL;
+
+	spin_lock(&shared->lock);
+	if (mag->rounds)
+		obj = mag->objs[--mag->rounds];
+	spin_unlock(&shared->lock);
+	if (unlikely(!obj))
+		return kslab_shared_rent_slab(cache, gfp);
+	kslab_stat_add(cache, KSLAB_CNT_RENT_DEPOT, 1);
+	return obj;
+}
+
+/**
+ * kslab_shared_return() - return to the shared magazine of a KSLAB_LOCKED
+ *	cache, else to the slabs.
+ * @cache: a KSLAB_LOCKED cache.
+ * @obj: the object, already checked in debug mode.
+ *
+ * Context: task context; does not sleep; takes the shared lock, and a
+ * node's list_lock after dropping it when the magazine is full.
+ */
+static inline void kslab_shared_return(struct kslab_cache *cache, void *obj)
+{
+	struct kslab_shared *shared = cache->shared;
+	struct kslab_magazine *mag = shared->mag;
+	bool kept = false;
+
+	spin_lock(&shared->lock);
+	if (mag->rounds < mag->size) {
+		mag->objs[mag->rounds++] = obj;
+		kept = true;
+	}
+	spin_unlock(&shared->lock);
+	if (likely(kept))
+		kslab_stat_add(cache, KSLAB_CNT_RETURN_DEPOT, 1);
+	else
+		kslab_shared_overflow(cache, obj);
 }
 
 #endif /* _KSLAB_CORE_INTERNAL_H */

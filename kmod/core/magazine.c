@@ -271,10 +271,6 @@ static void *kslab_rent_slow(struct kslab_cache *cache, gfp_t gfp)
 	enum kslab_counter item;
 	void *obj;
 
-	if (unlikely(cache->shared)) {
-		local_unlock(&cache->cpu->lock);
-		return kslab_shared_rent(cache, gfp);
-	}
 	if (cc->previous->rounds) {
 		swap(cc->loaded, cc->previous);
 		item = KSLAB_CNT_RENT_PREVIOUS;
@@ -310,6 +306,8 @@ void *kslab_rent(struct kslab_cache *cache, gfp_t gfp)
 	void *obj;
 
 	might_alloc(gfp);
+	if (unlikely(cache->flags & KSLAB_LOCKED))
+		return kslab_rent_finish(cache, kslab_shared_rent(cache, gfp), gfp);
 	local_lock(&cache->cpu->lock);
 	cc = this_cpu_ptr(cache->cpu);
 	mag = cc->loaded;
@@ -321,6 +319,20 @@ void *kslab_rent(struct kslab_cache *cache, gfp_t gfp)
 	return kslab_rent_finish(cache, obj, gfp);
 }
 EXPORT_SYMBOL_GPL(kslab_rent);
+
+/* Rent one at a time (KSLAB_LOCKED: the shared magazine has no batch pop). */
+static unsigned int kslab_rent_each(struct kslab_cache *cache, gfp_t gfp,
+				    unsigned int nr, void **objs)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		objs[i] = kslab_rent(cache, gfp);
+		if (!objs[i])
+			break;
+	}
+	return i;
+}
 
 /**
  * kslab_rent_bulk() - rent up to @nr objects.
@@ -341,6 +353,8 @@ unsigned int kslab_rent_bulk(struct kslab_cache *cache, gfp_t gfp,
 	void *obj;
 
 	might_alloc(gfp);
+	if (unlikely(cache->flags & KSLAB_LOCKED))
+		return kslab_rent_each(cache, gfp, nr, objs);
 	while (done < nr) {
 		local_lock(&cache->cpu->lock);
 		cc = this_cpu_ptr(cache->cpu);
@@ -400,10 +414,6 @@ static void kslab_return_slow(struct kslab_cache *cache, struct kslab_cpu *cc,
 {
 	enum kslab_counter item = KSLAB_CNT_RETURN_PREVIOUS;
 
-	if (unlikely(cache->shared)) {
-		kslab_shared_return(cache, obj);
-		return;
-	}
 	if (cc->previous->rounds)
 		item = kslab_return_exchange(cache, cc);
 	swap(cc->loaded, cc->previous);
@@ -416,6 +426,42 @@ static inline void kslab_count_remote(struct kslab_cpu *cc, const void *obj)
 {
 	if (nr_node_ids > 1 && page_to_nid(virt_to_page(obj)) != numa_mem_id())
 		cc->stat[KSLAB_CNT_RETURN_REMOTE]++;
+}
+
+/* The per-CPU part of a return: push into the loaded magazine. */
+static __always_inline void __kslab_return(struct kslab_cache *cache,
+					   void *obj)
+{
+	struct kslab_magazine *mag;
+	struct kslab_cpu *cc;
+
+	local_lock(&cache->cpu->lock);
+	cc = this_cpu_ptr(cache->cpu);
+	mag = cc->loaded;
+	if (likely(mag->rounds < mag->size)) {
+		mag->objs[mag->rounds++] = obj;
+		cc->stat[KSLAB_CNT_RETURN_LOADED]++;
+	} else {
+		kslab_return_slow(cache, cc, obj);
+	}
+	kslab_count_remote(cc, obj);
+	local_unlock(&cache->cpu->lock);
+}
+
+/* A return to a debug or KSLAB_LOCKED cache: checks, then where it goes. */
+static noinline int kslab_return_checked(struct kslab_cache *cache, void *obj)
+{
+	if (cache->flags & KSLAB_DEBUG) {
+		int err = kslab_debug_return(cache, obj);
+
+		if (err)
+			return err;
+	}
+	if (cache->shared)
+		kslab_shared_return(cache, obj);
+	else
+		__kslab_return(cache, obj);
+	return 0;
 }
 
 /**
@@ -435,26 +481,9 @@ static inline void kslab_count_remote(struct kslab_cpu *cc, const void *obj)
  */
 int kslab_return(struct kslab_cache *cache, void *obj)
 {
-	struct kslab_magazine *mag;
-	struct kslab_cpu *cc;
-
-	if (unlikely(cache->flags & KSLAB_DEBUG)) {
-		int err = kslab_debug_return(cache, obj);
-
-		if (err)
-			return err;
-	}
-	local_lock(&cache->cpu->lock);
-	cc = this_cpu_ptr(cache->cpu);
-	mag = cc->loaded;
-	if (likely(mag->rounds < mag->size)) {
-		mag->objs[mag->rounds++] = obj;
-		cc->stat[KSLAB_CNT_RETURN_LOADED]++;
-	} else {
-		kslab_return_slow(cache, cc, obj);
-	}
-	kslab_count_remote(cc, obj);
-	local_unlock(&cache->cpu->lock);
+	if (unlikely(cache->flags & (KSLAB_DEBUG | KSLAB_LOCKED)))
+		return kslab_return_checked(cache, obj);
+	__kslab_return(cache, obj);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(kslab_return);
@@ -492,7 +521,7 @@ int kslab_return_bulk(struct kslab_cache *cache, unsigned int nr, void **objs)
 	struct kslab_cpu *cc;
 	unsigned int i = 0, n;
 
-	if (unlikely(cache->flags & KSLAB_DEBUG))
+	if (unlikely(cache->flags & (KSLAB_DEBUG | KSLAB_LOCKED)))
 		return kslab_return_each(cache, nr, objs);
 	while (i < nr) {
 		local_lock(&cache->cpu->lock);

@@ -6,12 +6,14 @@
  * pages, same zeroing and debug checks), so that comparing a KSLAB_LOCKED
  * cache with a plain one measures the per-CPU layer alone.
  *
- * A KSLAB_LOCKED cache gives every CPU two magazines of size 0: the
- * per-CPU fast paths of magazine.c always miss and hand over to the slow
- * paths, which come here. A cache without the flag pays nothing for it.
+ * Rents and returns of a KSLAB_LOCKED cache test the flag at the top of
+ * kslab_rent() and kslab_return() (for returns, in the test they share
+ * with debug mode) and take kslab_shared_rent() and kslab_shared_return()
+ * of internal.h; only their slow ends, set-up and teardown are here. The
+ * per-CPU magazines of such a cache have size 0 and are never used.
  *
- * Locking: the shared lock is taken inside the CPU's local_lock on return
- * and alone on rent; a flush takes the node list locks under it.
+ * Locking: rent and return take the shared lock alone (no local_lock); a
+ * flush takes the node list locks under it.
  */
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -82,57 +84,36 @@ void kslab_shared_destroy(struct kslab_cache *cache)
 }
 
 /**
- * kslab_shared_rent() - rent from the shared magazine, else the slabs.
+ * kslab_shared_rent_slab() - a rent that found the shared magazine empty:
+ *	an object from the slabs.
  * @cache: a KSLAB_LOCKED cache.
  * @gfp: allocation flags for a new slab.
  *
  * Context: task context, no kslab lock held; may sleep when @gfp allows.
  * Return: the object (not yet checked or zeroed), or NULL.
  */
-void *kslab_shared_rent(struct kslab_cache *cache, gfp_t gfp)
+void *kslab_shared_rent_slab(struct kslab_cache *cache, gfp_t gfp)
 {
-	struct kslab_shared *shared = cache->shared;
-	void *obj = NULL;
+	void *obj;
 
-	spin_lock(&shared->lock);
-	if (shared->mag->rounds)
-		obj = shared->mag->objs[--shared->mag->rounds];
-	spin_unlock(&shared->lock);
-	if (obj) {
-		kslab_stat_add(cache, KSLAB_CNT_RENT_DEPOT, 1);
-	} else if (kslab_slab_alloc(cache, gfp, 1, &obj)) {
+	if (kslab_slab_alloc(cache, gfp, 1, &obj)) {
 		kslab_stat_add(cache, KSLAB_CNT_RENT_SLAB, 1);
-	} else {
-		kslab_stat_add(cache, KSLAB_CNT_RENT_FAIL, 1);
-		return NULL;
+		return obj;
 	}
-	return obj;
+	kslab_stat_add(cache, KSLAB_CNT_RENT_FAIL, 1);
+	return NULL;
 }
 
 /**
- * kslab_shared_return() - return to the shared magazine, else the slabs.
+ * kslab_shared_overflow() - a return that found the shared magazine full:
+ *	the object goes back to its slab.
  * @cache: a KSLAB_LOCKED cache.
- * @obj: the object, already checked in debug mode.
+ * @obj: the object.
  *
- * Context: task context; does not sleep; takes the shared lock, and a
- * node's list_lock after dropping it when the magazine is full.
+ * Context: task context; does not sleep; takes a node's list_lock.
  */
-void kslab_shared_return(struct kslab_cache *cache, void *obj)
+void kslab_shared_overflow(struct kslab_cache *cache, void *obj)
 {
-	struct kslab_shared *shared = cache->shared;
-	struct kslab_magazine *mag = shared->mag;
-	bool kept = false;
-
-	spin_lock(&shared->lock);
-	if (mag->rounds < mag->size) {
-		mag->objs[mag->rounds++] = obj;
-		kept = true;
-	}
-	spin_unlock(&shared->lock);
-	if (kept) {
-		kslab_stat_add(cache, KSLAB_CNT_RETURN_DEPOT, 1);
-	} else {
-		kslab_slab_free_bulk(cache, 1, &obj);
-		kslab_stat_add(cache, KSLAB_CNT_RETURN_SLAB, 1);
-	}
+	kslab_slab_free_bulk(cache, 1, &obj);
+	kslab_stat_add(cache, KSLAB_CNT_RETURN_SLAB, 1);
 }

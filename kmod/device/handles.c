@@ -6,23 +6,12 @@
  */
 #include <linux/bits.h>
 #include <linux/cleanup.h>
-#include <linux/lockdep.h>
-#include <linux/nospec.h>
 #include <linux/slab.h>
 
 #include "handles.h"
 
-#define KSLAB_INDEX_BITS	20
-#define KSLAB_GEN_BITS		28
-#define KSLAB_ID_SHIFT		(KSLAB_INDEX_BITS + KSLAB_GEN_BITS)
-#define KSLAB_INDEX_MASK	GENMASK_ULL(KSLAB_INDEX_BITS - 1, 0)
-#define KSLAB_GEN_MASK		GENMASK(KSLAB_GEN_BITS - 1, 0)
-#define KSLAB_SLOTS_MAX		BIT(KSLAB_INDEX_BITS)
-/* Slots per chunk of the table: one 4 KiB allocation. */
-#define KSLAB_CHUNK_SLOTS	128
-#define KSLAB_NO_SLOT		U32_MAX
-
 static_assert(64 - KSLAB_ID_SHIFT == 16, "cache ids are 16 bits");
+static_assert(KSLAB_CHUNK_SLOTS * sizeof(struct kslab_slot) <= PAGE_SIZE);
 
 /**
  * kslab_handles_init() - an empty table.
@@ -55,87 +44,6 @@ void kslab_handles_destroy(struct kslab_handles *t)
 		kfree(chunk);
 	xa_destroy(&t->chunks);
 	mutex_destroy(&t->grow_lock);
-}
-
-/**
- * kslab_handles_slot() - the slot of an index.
- * @t: the table.
- * @index: below @t->nr_slots.
- *
- * Context: @t->lock held, or the table no longer shared.
- * Return: the slot.
- */
-struct kslab_slot *kslab_handles_slot(struct kslab_handles *t, u32 index)
-{
-	struct kslab_slot *chunk = xa_load(&t->chunks,
-					   index / KSLAB_CHUNK_SLOTS);
-
-	return &chunk[index % KSLAB_CHUNK_SLOTS];
-}
-
-/**
- * kslab_handles_handle() - the handle of a slot, as its generation is now.
- * @t: the table.
- * @index: the slot.
- *
- * Context: @t->lock held.
- * Return: the handle.
- */
-u64 kslab_handles_handle(struct kslab_handles *t, u32 index)
-{
-	lockdep_assert_held(&t->lock);
-	return (u64)t->id << KSLAB_ID_SHIFT |
-	       (u64)kslab_handles_slot(t, index)->gen << KSLAB_INDEX_BITS |
-	       index;
-}
-
-/**
- * kslab_handles_find() - the rented, not returned slot a handle names.
- * @t: the table.
- * @handle: any value from the user.
- * @index: set to the slot's index when found.
- *
- * Context: @t->lock held.
- * Return: the slot, or NULL when @handle names no rented object here.
- */
-struct kslab_slot *kslab_handles_find(struct kslab_handles *t, u64 handle,
-				      u32 *index)
-{
-	u32 gen = (handle >> KSLAB_INDEX_BITS) & KSLAB_GEN_MASK;
-	u32 i = handle & KSLAB_INDEX_MASK;
-	struct kslab_slot *slot;
-
-	lockdep_assert_held(&t->lock);
-	if (handle >> KSLAB_ID_SHIFT != t->id || i >= t->nr_slots)
-		return NULL;
-	i = array_index_nospec(i, t->nr_slots);
-	slot = kslab_handles_slot(t, i);
-	if (!slot->obj || slot->dead || slot->gen != gen)
-		return NULL;
-	*index = i;
-	return slot;
-}
-
-/**
- * kslab_handles_put() - free a slot: its handle goes stale.
- * @t: the table.
- * @index: a slot taken with kslab_handles_get().
- *
- * Context: @t->lock held.
- */
-void kslab_handles_put(struct kslab_handles *t, u32 index)
-{
-	struct kslab_slot *slot = kslab_handles_slot(t, index);
-
-	lockdep_assert_held(&t->lock);
-	if (slot->obj)
-		t->nr_rented--;
-	slot->obj = NULL;
-	slot->dead = false;
-	slot->gen = (slot->gen + 1) & KSLAB_GEN_MASK ?: 1;
-	slot->next_free = t->free;
-	t->free = index;
-	t->nr_free++;
 }
 
 /* Add a chunk of slots unless @want are free already. */

@@ -62,7 +62,7 @@ static int sample_check(struct kslab_cache *cache)
 
 	kslab_cache_shrink(cache);
 	kslab_cache_stats(cache, &st);
-	pr_info("kslab_sample: %s: %llu rents, %llu returns, %llu pages after shrink\n",
+	pr_info("kslab_sample: cache %s: %llu rents, %llu returns, %llu pages after shrink\n",
 		kslab_cache_name(cache), st.counters[KSLAB_CNT_RENT],
 		st.counters[KSLAB_CNT_RETURN], st.pages);
 	if (st.counters[KSLAB_CNT_RENT] != 1 + SAMPLE_BULK ||
