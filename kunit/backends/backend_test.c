@@ -10,6 +10,7 @@
 #include <linux/workqueue.h>
 
 #include "backends/backend.h"
+#include "backends/peer.h"
 #include "core/kslab_test.h"
 
 static const char * const backend_names[KSLAB_BACKEND_NR] =
@@ -184,11 +185,46 @@ static void conf_cross_cpu(struct kunit *test)
 	expect_balanced(test, pool);
 }
 
+/*
+ * A peer's active_objects is rents minus returns, each summed over the
+ * CPUs: a reader that sums a return on one CPU before its rent on another
+ * sees more returns than rents. Made deterministic here with an object
+ * the pool's own kmem_cache handed out without the pool counting a rent:
+ * the count must read 0, never rent - return wrapped to near 2^64.
+ */
+static void peer_stats_return_before_rent(struct kunit *test)
+{
+	struct kslab_pool_args args = {
+		.name = "kunit-peer", .object_size = 64,
+	};
+	struct kslab_pool *pool = kunit_kzalloc(test, sizeof(*pool),
+						GFP_KERNEL);
+	struct kslab_peer *peer;
+	struct kslab_stats st;
+	void *obj;
+
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+	KUNIT_ASSERT_EQ(test, 0, kslab_pool_create(pool,
+						   KSLAB_BACKEND_KMEM_CACHE,
+						   &args));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, pool_destroy,
+							   pool));
+	peer = pool->priv;
+	obj = kmem_cache_alloc(peer->cache, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	kslab_pool_return(pool, obj);
+	kslab_pool_stats(pool, &st);
+	KUNIT_EXPECT_EQ(test, 0, st.counters[KSLAB_STAT_RENT]);
+	KUNIT_EXPECT_EQ(test, 1, st.counters[KSLAB_STAT_RETURN]);
+	KUNIT_EXPECT_EQ(test, 0, st.active_objects);
+}
+
 static struct kunit_case backend_test_cases[] = {
 	KUNIT_CASE_PARAM(conf_rent_return, backend_gen_params),
 	KUNIT_CASE_PARAM(conf_bulk, backend_gen_params),
 	KUNIT_CASE_PARAM(conf_zero, backend_gen_params),
 	KUNIT_CASE_PARAM(conf_cross_cpu, backend_gen_params),
+	KUNIT_CASE(peer_stats_return_before_rent),
 	{}
 };
 
