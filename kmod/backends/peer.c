@@ -59,7 +59,8 @@ void kslab_peer_exit(struct kslab_peer *peer)
  * @pool: the pool.
  * @stats: as kslab_pool_stats() prepared it; the peer fields are filled in.
  *
- * Context: any; does not sleep. Concurrent rents make the sum approximate.
+ * Context: any; does not sleep. Concurrent rents and returns make the sums
+ * approximate; active_objects never reads below 0.
  */
 void kslab_peer_stats(struct kslab_pool *pool, struct kslab_stats *stats)
 {
@@ -76,7 +77,8 @@ void kslab_peer_stats(struct kslab_pool *pool, struct kslab_stats *stats)
 		sum.bulk_fallback += READ_ONCE(c->bulk_fallback);
 	}
 	stats->init_on_alloc = peer->init_on_alloc;
-	stats->active_objects = sum.rent - sum.ret;
+	/* A return summed before its rent (on another CPU) reads as 0. */
+	stats->active_objects = sum.rent > sum.ret ? sum.rent - sum.ret : 0;
 	stats->counters[KSLAB_STAT_RENT] = sum.rent;
 	stats->counters[KSLAB_STAT_RETURN] = sum.ret;
 	stats->counters[KSLAB_STAT_RENT_FAIL] = sum.rent_fail;
