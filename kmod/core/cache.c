@@ -8,7 +8,9 @@
  * back to the page allocator as soon as they empty; a depot keeps at most
  * max_full full magazines, a return beyond that flushes a magazine to the
  * slabs; kslab_cache_shrink() empties every magazine and frees every empty
- * slab; the shrinker empties a node's depot and frees its empty slabs.
+ * slab; the shrinker empties the magazines of a node's CPUs, its depot and
+ * the shared magazine, and frees every empty slab: with nothing rented,
+ * the shrinker alone leaves a cache with no page.
  */
 #include <linux/atomic.h>
 #include <linux/cpuhotplug.h>
@@ -28,26 +30,43 @@ static atomic_t kslab_next_id = ATOMIC_INIT(0);
 
 /* ---- shrinker ---- */
 
+/*
+ * What the shrinker of node @nid can free: the objects of its depot, of
+ * the magazines of its CPUs and of the shared magazine, and its empty
+ * slabs.
+ */
 static unsigned long kslab_shrink_count(struct shrinker *shrinker,
 					struct shrink_control *sc)
 {
 	struct kslab_cache *cache = kslab_shrinker_private(shrinker);
 	struct kslab_node *node = kslab_node_of(cache, sc->nid);
 	unsigned long n;
+	unsigned int cpu;
 
 	n = kslab_depot_count(cache, sc->nid) +
 	    READ_ONCE(node->nr_empty) * cache->layout.objects;
+	for_each_cpu_and(cpu, cpumask_of_node(sc->nid), cpu_online_mask)
+		n += kslab_cpu_cached(cache, cpu);
+	if (cache->shared)
+		n += READ_ONCE(cache->shared->mag->rounds);
 	return n ?: SHRINK_EMPTY;
 }
 
+/*
+ * Empty the magazines of the node's CPUs, its depot and the shared
+ * magazine into the slabs, then free every empty slab: those objects may
+ * come from any node, so every node's empty slabs go.
+ */
 static unsigned long kslab_shrink_scan(struct shrinker *shrinker,
 				       struct shrink_control *sc)
 {
 	struct kslab_cache *cache = kslab_shrinker_private(shrinker);
-	unsigned long pages;
+	unsigned long pages = 0;
+	int nid;
 
-	kslab_depot_drain(cache, sc->nid);
-	pages = kslab_slab_release_empty(cache, sc->nid, 0);
+	kslab_magazines_reclaim(cache, sc->nid);
+	for_each_node(nid)
+		pages += kslab_slab_release_empty(cache, nid, 0);
 	kslab_stat_add(cache, KSLAB_CNT_SHRINK, 1);
 	return (pages >> cache->layout.order) * cache->layout.objects;
 }
@@ -326,7 +345,8 @@ EXPORT_SYMBOL_GPL(kslab_cache_name);
 /* ---- module ---- */
 
 /**
- * kslab_core_init() - set up the hotplug state and the stats files.
+ * kslab_core_init() - set up the flush workqueue, the hotplug state and the
+ * stats files.
  *
  * Context: module init; sleeps.
  * Return: 0 or -errno.
@@ -335,14 +355,23 @@ int kslab_core_init(void)
 {
 	int ret;
 
+	ret = kslab_magazines_wq_init();
+	if (ret)
+		return ret;
 	ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "kslab:dead",
 				      NULL, kslab_cpu_dead);
 	if (ret < 0)
-		return ret;
+		goto err_wq;
 	kslab_cpuhp_state = ret;
 	ret = kslab_stats_init();
 	if (ret)
-		cpuhp_remove_multi_state(kslab_cpuhp_state);
+		goto err_cpuhp;
+	return 0;
+
+err_cpuhp:
+	cpuhp_remove_multi_state(kslab_cpuhp_state);
+err_wq:
+	kslab_magazines_wq_exit();
 	return ret;
 }
 
@@ -355,4 +384,5 @@ void kslab_core_exit(void)
 {
 	kslab_stats_exit();
 	cpuhp_remove_multi_state(kslab_cpuhp_state);
+	kslab_magazines_wq_exit();
 }

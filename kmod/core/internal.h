@@ -46,13 +46,18 @@
 /**
  * struct kslab_magazine - an array of object pointers (Bonwick's magazine).
  * @list: on a depot's full or empty list (depot lock), else unused.
+ * @rcu: frees it after a grace period (kslab_magazine_free()): a CPU may
+ *	read another's magazines under RCU (kslab_cpu_cached()).
  * @rounds: objects in @objs; owner: the CPU's local_lock, the depot lock,
  *	or the task that took the magazine off both.
  * @size: capacity of @objs, fixed when the magazine is allocated.
  * @objs: the objects, @objs[0..@rounds).
  */
 struct kslab_magazine {
-	struct list_head list;
+	union {
+		struct list_head list;
+		struct rcu_head rcu;
+	};
 	unsigned int rounds;
 	unsigned int size;
 	void *objs[];
@@ -218,6 +223,11 @@ int kslab_node_init(struct kslab_cache *cache, int nid);
 /* ---- magazine.c: per-CPU magazines, depot ---- */
 struct kslab_magazine *kslab_magazine_alloc(unsigned int size, gfp_t gfp,
 					    int nid);
+void kslab_magazine_free(struct kslab_magazine *mag);
+unsigned int kslab_cpu_cached(struct kslab_cache *cache, unsigned int cpu);
+void kslab_magazines_reclaim(struct kslab_cache *cache, int nid);
+int kslab_magazines_wq_init(void);
+void kslab_magazines_wq_exit(void);
 int kslab_magazines_init(struct kslab_cache *cache);
 void kslab_magazines_destroy(struct kslab_cache *cache);
 void kslab_cpu_drain(struct kslab_cache *cache, struct kslab_cpu *cc);

@@ -52,6 +52,19 @@ struct kslab_magazine *kslab_magazine_alloc(unsigned int size, gfp_t gfp,
 	return mag;
 }
 
+/**
+ * kslab_magazine_free() - free a magazine after an RCU grace period, as
+ *	kslab_cpu_cached() may still be reading it from another CPU.
+ * @mag: the magazine, on no list, or NULL.
+ *
+ * Context: any context; does not sleep.
+ */
+void kslab_magazine_free(struct kslab_magazine *mag)
+{
+	if (mag)
+		kfree_rcu(mag, rcu);
+}
+
 /* Give every object of @mag back to the slab layer. */
 static void kslab_magazine_empty_out(struct kslab_cache *cache,
 				     struct kslab_magazine *mag)
@@ -142,7 +155,7 @@ static bool kslab_depot_get_full(struct kslab_cache *cache,
 	if (!full)
 		return false;
 	cc->loaded = full;
-	kfree(drop);
+	kslab_magazine_free(drop);
 	return true;
 }
 
@@ -221,7 +234,7 @@ void kslab_depot_drain(struct kslab_cache *cache, int nid)
 	spin_unlock(&depot->lock);
 	list_for_each_entry_safe(mag, next, &mags, list) {
 		kslab_magazine_empty_out(cache, mag);
-		kfree(mag);
+		kslab_magazine_free(mag);
 	}
 }
 
@@ -558,39 +571,133 @@ void kslab_cpu_drain(struct kslab_cache *cache, struct kslab_cpu *cc)
 	kslab_magazine_empty_out(cache, cc->previous);
 }
 
+/**
+ * struct kslab_flush - the work that drains one CPU's magazines.
+ * @work: runs on that CPU, on kslab_wq.
+ * @cache: the cache.
+ * @mags: NULL, or the new loaded and previous magazines to install (a
+ *	resize), allocated by the queuing task so that the work never
+ *	allocates (it may run for the shrinker, under reclaim); the work
+ *	hands back the old ones here for freeing.
+ * @queued: queued by the flush under way, which waits for it.
+ */
 struct kslab_flush {
 	struct work_struct work;
 	struct kslab_cache *cache;
+	struct kslab_magazine *mags[2];
+	bool queued;
 };
 
 static DEFINE_PER_CPU(struct kslab_flush, kslab_flush);
 /* Guards kslab_flush: one flush of any cache at a time. */
 static DEFINE_MUTEX(kslab_flush_mutex);
+/* Where flushes run: WQ_MEM_RECLAIM, as the shrinker waits for them. */
+static struct workqueue_struct *kslab_wq;
 
-/* Runs on the CPU to flush: drain, and resize its magazines if needed. */
+/* Runs on the CPU to flush: drain, and install new magazines if given. */
 static void kslab_flush_cpu(struct work_struct *work)
 {
-	struct kslab_cache *cache = container_of(work, struct kslab_flush,
-						 work)->cache;
-	unsigned int size = kslab_cpu_magazine_size(cache);
-	struct kslab_magazine *mags[2] = {};
+	struct kslab_flush *f = container_of(work, struct kslab_flush, work);
+	struct kslab_cache *cache = f->cache;
 	struct kslab_cpu *cc;
 
-	if (this_cpu_ptr(cache->cpu)->loaded->size != size ||
-	    this_cpu_ptr(cache->cpu)->previous->size != size) {
-		mags[0] = kslab_magazine_alloc(size, GFP_KERNEL, numa_mem_id());
-		mags[1] = kslab_magazine_alloc(size, GFP_KERNEL, numa_mem_id());
-	}
 	local_lock(&cache->cpu->lock);
 	cc = this_cpu_ptr(cache->cpu);
 	kslab_cpu_drain(cache, cc);
-	if (mags[0] && mags[1]) {
-		swap(cc->loaded, mags[0]);
-		swap(cc->previous, mags[1]);
+	if (f->mags[0]) {
+		swap(cc->loaded, f->mags[0]);
+		swap(cc->previous, f->mags[1]);
 	}
 	local_unlock(&cache->cpu->lock);
-	kfree(mags[0]);
-	kfree(mags[1]);
+	kslab_magazine_free(f->mags[0]);
+	kslab_magazine_free(f->mags[1]);
+	f->mags[0] = NULL;
+	f->mags[1] = NULL;
+}
+
+/*
+ * Reading another CPU's magazines: the pointers under RCU (magazines are
+ * freed after a grace period), the counts as a hint only.
+ */
+static unsigned int kslab_cpu_peek(struct kslab_cache *cache,
+				   unsigned int cpu, unsigned int *size)
+{
+	struct kslab_cpu *cc = per_cpu_ptr(cache->cpu, cpu);
+	struct kslab_magazine *loaded, *previous;
+	unsigned int rounds;
+
+	rcu_read_lock();
+	loaded = READ_ONCE(cc->loaded);
+	previous = READ_ONCE(cc->previous);
+	rounds = READ_ONCE(loaded->rounds) + READ_ONCE(previous->rounds);
+	if (size)
+		*size = loaded->size == previous->size ? loaded->size : U32_MAX;
+	rcu_read_unlock();
+	return rounds;
+}
+
+/**
+ * kslab_cpu_cached() - objects a CPU's magazines hold, as a hint.
+ * @cache: the cache.
+ * @cpu: a possible CPU.
+ *
+ * Context: any context; does not sleep.
+ * Return: the rounds of its loaded and previous magazines, as they were
+ * a moment ago.
+ */
+unsigned int kslab_cpu_cached(struct kslab_cache *cache, unsigned int cpu)
+{
+	return kslab_cpu_peek(cache, cpu, NULL);
+}
+
+/*
+ * Queue the flush of @cpu, with new magazines of @size when its own are
+ * of another size (and @resize), or not at all when it has nothing to do.
+ * kslab_flush_mutex and the CPU hotplug read lock are held.
+ */
+static void kslab_flush_queue(struct kslab_cache *cache, unsigned int cpu,
+			      unsigned int size, bool resize)
+{
+	struct kslab_flush *f = per_cpu_ptr(&kslab_flush, cpu);
+	unsigned int cur;
+	int nid = cpu_to_mem(cpu);
+
+	lockdep_assert_held(&kslab_flush_mutex);
+	f->cache = cache;
+	if (!kslab_cpu_peek(cache, cpu, &cur) && (!resize || cur == size))
+		return;
+	if (resize && cur != size) {
+		f->mags[0] = kslab_magazine_alloc(size, GFP_KERNEL, nid);
+		f->mags[1] = kslab_magazine_alloc(size, GFP_KERNEL, nid);
+		if (!f->mags[0] || !f->mags[1]) {
+			/* Keep the old size on this CPU: only drain it. */
+			kfree(f->mags[0]);
+			kfree(f->mags[1]);
+			f->mags[0] = NULL;
+			f->mags[1] = NULL;
+		}
+	}
+	INIT_WORK(&f->work, kslab_flush_cpu);
+	f->queued = true;
+	queue_work_on(cpu, kslab_wq, &f->work);
+}
+
+/* Flush the online CPUs of @cpus that need it and wait for them. */
+static void kslab_flush_cpus(struct kslab_cache *cache,
+			     const struct cpumask *cpus, bool resize)
+{
+	unsigned int cpu, size = kslab_cpu_magazine_size(cache);
+
+	lockdep_assert_held(&kslab_flush_mutex);
+	for_each_cpu_and(cpu, cpus, cpu_online_mask)
+		kslab_flush_queue(cache, cpu, size, resize);
+	for_each_cpu_and(cpu, cpus, cpu_online_mask) {
+		struct kslab_flush *f = per_cpu_ptr(&kslab_flush, cpu);
+
+		if (f->queued)
+			flush_work(&f->work);
+		f->queued = false;
+	}
 }
 
 /**
@@ -599,30 +706,72 @@ static void kslab_flush_cpu(struct work_struct *work)
  * replaced.
  * @cache: the cache.
  *
- * Context: task context; sleeps (waits for a work item on every CPU).
+ * CPUs whose magazines are empty and of the current size are skipped.
+ *
+ * Context: task context; sleeps (waits for a work item on each CPU that
+ * holds objects).
  */
 void kslab_magazines_flush(struct kslab_cache *cache)
 {
-	unsigned int cpu;
 	int nid;
 
 	mutex_lock(&kslab_flush_mutex);
 	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		struct kslab_flush *f = per_cpu_ptr(&kslab_flush, cpu);
-
-		INIT_WORK(&f->work, kslab_flush_cpu);
-		f->cache = cache;
-		queue_work_on(cpu, system_wq, &f->work);
-	}
-	for_each_online_cpu(cpu)
-		flush_work(&per_cpu_ptr(&kslab_flush, cpu)->work);
+	kslab_flush_cpus(cache, cpu_online_mask, true);
 	cpus_read_unlock();
 	mutex_unlock(&kslab_flush_mutex);
 	for_each_node(nid)
 		kslab_depot_drain(cache, nid);
 	if (cache->shared)
 		kslab_shared_flush(cache);
+}
+
+/**
+ * kslab_magazines_reclaim() - for the shrinker: empty the magazines of the
+ * CPUs of a node and the node's depot, and the shared magazine.
+ * @cache: the cache.
+ * @nid: the node.
+ *
+ * Never allocates and never waits for a lock: when another flush or a CPU
+ * hotplug operation is under way, the per-CPU magazines are left alone.
+ *
+ * Context: task context, as the shrinker's scan; may sleep (waits for the
+ * flush works, which run on a WQ_MEM_RECLAIM workqueue).
+ */
+void kslab_magazines_reclaim(struct kslab_cache *cache, int nid)
+{
+	if (mutex_trylock(&kslab_flush_mutex)) {
+		if (cpus_read_trylock()) {
+			kslab_flush_cpus(cache, cpumask_of_node(nid), false);
+			cpus_read_unlock();
+		}
+		mutex_unlock(&kslab_flush_mutex);
+	}
+	kslab_depot_drain(cache, nid);
+	if (cache->shared)
+		kslab_shared_flush(cache);
+}
+
+/**
+ * kslab_magazines_wq_init() - create the workqueue flushes run on.
+ *
+ * Context: module init; sleeps.
+ * Return: 0 or -ENOMEM.
+ */
+int kslab_magazines_wq_init(void)
+{
+	kslab_wq = alloc_workqueue("kslab", WQ_MEM_RECLAIM, 0);
+	return kslab_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * kslab_magazines_wq_exit() - destroy it; every cache is gone.
+ *
+ * Context: module exit; sleeps.
+ */
+void kslab_magazines_wq_exit(void)
+{
+	destroy_workqueue(kslab_wq);
 }
 
 /* ---- set-up and tear-down ---- */
@@ -669,8 +818,8 @@ void kslab_magazines_destroy(struct kslab_cache *cache)
 		/* Only both or neither can hold objects. */
 		if (cc->loaded && cc->previous)
 			kslab_cpu_drain(cache, cc);
-		kfree(cc->loaded);
-		kfree(cc->previous);
+		kslab_magazine_free(cc->loaded);
+		kslab_magazine_free(cc->previous);
 		cc->loaded = NULL;
 		cc->previous = NULL;
 	}
