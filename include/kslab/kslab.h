@@ -43,6 +43,12 @@ struct kslab_cache;
 #define KSLAB_NAME_LEN		32U
 /* Largest per-CPU magazine (objects). */
 #define KSLAB_MAGAZINE_MAX	256U
+/*
+ * Largest per-CPU magazine (bytes of objects): a cache's magazines hold at
+ * most max(1, KSLAB_MAGAZINE_BYTES / stride) objects, whatever its default,
+ * a tune or the automatic growth asks.
+ */
+#define KSLAB_MAGAZINE_BYTES	(64U * 1024)
 /* Largest shared magazine of a KSLAB_LOCKED cache (objects). */
 #define KSLAB_LOCKED_MAX	65536U
 

@@ -326,6 +326,84 @@ static void test_tune(struct kunit *test)
 	test_expect_idle(test, cache);
 }
 
+/* ---- magazines bounded in bytes ---- */
+
+/* Contention as often as the resize work needs, @rounds times. */
+static void contend(struct kslab_cache *cache, unsigned int rounds)
+{
+	struct kslab_depot *depot = &kslab_node_of(cache, 0)->depot;
+	unsigned int i;
+
+	while (rounds--) {
+		spin_lock(&depot->lock);
+		depot->contended = 0;
+		for (i = 0; i < KSLAB_DEPOT_CONTENTION; i++)
+			kslab_depot_note_contention(cache, depot);
+		spin_unlock(&depot->lock);
+		flush_work(&cache->resize_work);
+	}
+}
+
+/*
+ * A magazine holds at most KSLAB_MAGAZINE_BYTES of objects (one object at
+ * least), whatever the default, the tune or the automatic growth asks.
+ */
+static void test_magazine_bytes(struct kunit *test)
+{
+	static const unsigned int sizes[] = { 64, 1024, 4096, 65536 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		struct kslab_cache *cache = test_cache(test, sizes[i], 0, 0, 0);
+		unsigned int cap = clamp(KSLAB_MAGAZINE_BYTES /
+					 cache->layout.stride, 1U,
+					 KSLAB_MAGAZINE_MAX);
+		unsigned int got = READ_ONCE(cache->magazine_size);
+
+		KUNIT_EXPECT_LE_MSG(test, got, cap, "default, %u B", sizes[i]);
+		contend(cache, 8);
+		got = READ_ONCE(cache->magazine_size);
+		KUNIT_EXPECT_LE_MSG(test, got, cap, "grown, %u B", sizes[i]);
+		KUNIT_EXPECT_EQ(test, 0, kslab_cache_tune(cache,
+							  KSLAB_MAGAZINE_MAX));
+		got = READ_ONCE(cache->magazine_size);
+		KUNIT_EXPECT_EQ_MSG(test, got, cap, "tuned, %u B", sizes[i]);
+	}
+}
+
+/*
+ * Magazines of an old size do not go back into the depot once the size
+ * has changed: a CPU that a resize has not reached yet empties them into
+ * the slabs instead (here: the size is changed and this CPU not flushed).
+ */
+static void test_stale_magazines(struct kunit *test)
+{
+	struct kslab_cache *cache = test_cache(test, 64, 0, 0, 4);
+	struct kslab_depot *depot;
+	struct kslab_magazine *mag;
+	unsigned int stale = 0;
+	void *objs[40];
+
+	migrate_disable();
+	depot = &kslab_node_of(cache, numa_mem_id())->depot;
+	KUNIT_ASSERT_EQ(test, 40, kslab_rent_bulk(cache, GFP_KERNEL, 40, objs));
+	kslab_return_bulk(cache, 40, objs);
+	mutex_lock(&cache->mutex);
+	WRITE_ONCE(cache->magazine_size, 8);
+	mutex_unlock(&cache->mutex);
+	KUNIT_ASSERT_EQ(test, 40, kslab_rent_bulk(cache, GFP_KERNEL, 40, objs));
+	kslab_return_bulk(cache, 40, objs);
+	spin_lock(&depot->lock);
+	list_for_each_entry(mag, &depot->full, list)
+		stale += mag->size != 8;
+	list_for_each_entry(mag, &depot->empty, list)
+		stale += mag->size != 8;
+	spin_unlock(&depot->lock);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, 0, stale);
+	test_expect_idle(test, cache);
+}
+
 /* ---- KSLAB_LOCKED: one shared magazine, no per-CPU layer ---- */
 
 static void test_locked(struct kunit *test)
@@ -534,6 +612,8 @@ static struct kunit_case cache_test_cases[] = {
 	KUNIT_CASE(test_shrinker),
 	KUNIT_CASE(test_tune),
 	KUNIT_CASE(test_locked),
+	KUNIT_CASE(test_magazine_bytes),
+	KUNIT_CASE(test_stale_magazines),
 	KUNIT_CASE(test_zero),
 	KUNIT_CASE(test_ctor),
 	KUNIT_CASE(test_debug_double_foreign),
