@@ -310,7 +310,9 @@ struct kslab_version {
  *	two up to the page size.
  * @magazine_size: objects per magazine of the kslab backend, 0 for its
  *	default, at most KSLAB_MAGAZINE_SIZE_MAX (-EINVAL above); ignored by
- *	the other backends.
+ *	the other backends. A magazine also holds at most 64 KiB of objects
+ *	(one object at least): a larger size gets that bound, which STATS
+ *	reports as &kslab_stats.magazine_size.
  * @capacity: objects a fixed-size backend holds (objpool; the reserve of
  *	mempool) and the size of kslab-locked's shared free stack, 0 for
  *	KSLAB_CAPACITY_DEFAULT, at most KSLAB_CAPACITY_MAX; ignored by the
@@ -356,7 +358,8 @@ struct kslab_cache_destroy {
  * @size: sizeof(struct kslab_cache_tune) as the caller knows it.
  * @cache_id: the cache.
  * @magazine_size: new objects per magazine, 1..KSLAB_MAGAZINE_SIZE_MAX
- *	(-EINVAL otherwise); backends without magazines answer -EOPNOTSUPP.
+ *	(-EINVAL otherwise), bounded to 64 KiB of objects as at create;
+ *	backends without magazines answer -EOPNOTSUPP.
  * @reserved: zero.
  */
 struct kslab_cache_tune {

@@ -103,7 +103,9 @@ static void kslab_set_magazine_size(struct kslab_cache *cache,
 /**
  * kslab_cache_tune() - set the magazine size of a cache.
  * @cache: the cache.
- * @magazine_size: objects per magazine, 1..KSLAB_MAGAZINE_MAX.
+ * @magazine_size: objects per magazine, 1..KSLAB_MAGAZINE_MAX; a size
+ *	above kslab_magazine_cap() (KSLAB_MAGAZINE_BYTES of objects) gets
+ *	that cap.
  *
  * Every magazine is emptied into the slabs and the per-CPU magazines are
  * replaced by ones of the new size (as Solaris resizes: purge, then grow).
@@ -118,6 +120,7 @@ int kslab_cache_tune(struct kslab_cache *cache, unsigned int magazine_size)
 		return -EINVAL;
 	if (cache->shared)
 		return -EOPNOTSUPP;
+	magazine_size = min(magazine_size, kslab_magazine_cap(cache));
 	mutex_lock(&cache->mutex);
 	if (magazine_size != cache->magazine_size) {
 		kslab_set_magazine_size(cache, magazine_size);
@@ -136,7 +139,7 @@ static void kslab_resize_work(struct work_struct *work)
 						 resize_work);
 
 	kslab_cache_tune(cache, min(READ_ONCE(cache->magazine_size) * 2,
-				    KSLAB_MAGAZINE_MAX));
+				    kslab_magazine_cap(cache)));
 }
 
 /**
@@ -299,8 +302,10 @@ struct kslab_cache *kslab_cache_create(const char *name, unsigned int size,
 		cache->magazine_size = magazine_size ?: KSLAB_LOCKED_DEFAULT;
 		cache->batch = 1;
 	} else {
-		kslab_set_magazine_size(cache, magazine_size ?:
-					kslab_default_magazine(cache->layout.stride));
+		kslab_set_magazine_size(cache,
+					min(magazine_size ?:
+					    kslab_default_magazine(cache->layout.stride),
+					    kslab_magazine_cap(cache)));
 	}
 	err = kslab_cache_setup(cache);
 	if (err) {

@@ -290,6 +290,22 @@ static inline struct kslab_node *kslab_node_of(struct kslab_cache *cache,
 }
 
 /**
+ * kslab_magazine_cap() - the most objects a per-CPU magazine of a cache
+ *	holds: KSLAB_MAGAZINE_BYTES of objects, one at least, and at most
+ *	KSLAB_MAGAZINE_MAX. A depot holds max_full magazines, so at most
+ *	max_full * KSLAB_MAGAZINE_BYTES (plus one object each).
+ * @cache: the cache.
+ *
+ * Context: any context.
+ * Return: the cap, in objects.
+ */
+static inline unsigned int kslab_magazine_cap(const struct kslab_cache *cache)
+{
+	return clamp(KSLAB_MAGAZINE_BYTES / cache->layout.stride, 1U,
+		     KSLAB_MAGAZINE_MAX);
+}
+
+/**
  * kslab_want_init() - whether a rent zeroes the object, exactly as SLUB's
  * slab_want_init_on_alloc() decides for a kmem_cache.
  * @cache: the cache.

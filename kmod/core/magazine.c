@@ -94,7 +94,7 @@ static struct kslab_depot *kslab_local_depot(struct kslab_cache *cache)
  *
  * KSLAB_DEPOT_CONTENTION contended acquisitions within one second queue
  * the cache's resize work, which doubles the magazine size up to
- * KSLAB_MAGAZINE_MAX.
+ * kslab_magazine_cap().
  *
  * Context: task context, @depot->lock held; does not sleep.
  */
@@ -108,7 +108,7 @@ void kslab_depot_note_contention(struct kslab_cache *cache,
 		depot->contended = 0;
 	}
 	if (++depot->contended == KSLAB_DEPOT_CONTENTION &&
-	    READ_ONCE(cache->magazine_size) < KSLAB_MAGAZINE_MAX)
+	    READ_ONCE(cache->magazine_size) < kslab_magazine_cap(cache))
 		schedule_work(&cache->resize_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(kslab_depot_note_contention);
@@ -394,6 +394,28 @@ EXPORT_SYMBOL_GPL(kslab_rent_bulk);
 
 /* ---- return ---- */
 
+/*
+ * Previous is full and of an old size (a resize has not reached this CPU
+ * yet, or a magazine of the old size came from the depot): it does not go
+ * into the depot, where it would keep circulating; its objects go to the
+ * slabs, and a magazine of the new size takes its place when one can be
+ * had without waiting. Returns the path.
+ */
+static enum kslab_counter kslab_return_stale(struct kslab_cache *cache,
+					     struct kslab_cpu *cc)
+{
+	struct kslab_magazine *mag;
+
+	kslab_magazine_empty_out(cache, cc->previous);
+	mag = kslab_magazine_alloc(READ_ONCE(cache->magazine_size),
+				   GFP_NOWAIT | __GFP_NOWARN, numa_mem_id());
+	if (mag) {
+		kslab_magazine_free(cc->previous);
+		cc->previous = mag;
+	}
+	return KSLAB_CNT_RETURN_SLAB;
+}
+
 /* Loaded and previous are full: make previous empty. Returns the path. */
 static enum kslab_counter kslab_return_exchange(struct kslab_cache *cache,
 						struct kslab_cpu *cc)
@@ -401,6 +423,8 @@ static enum kslab_counter kslab_return_exchange(struct kslab_cache *cache,
 	struct kslab_depot *depot = kslab_local_depot(cache);
 	struct kslab_magazine *empty, *spare = NULL;
 
+	if (unlikely(cc->previous->size != READ_ONCE(cache->magazine_size)))
+		return kslab_return_stale(cache, cc);
 	empty = kslab_depot_put_full(cache, depot, cc->previous, NULL);
 	if (!empty && READ_ONCE(depot->nr_full) < depot->max_full) {
 		spare = kslab_magazine_alloc(READ_ONCE(cache->magazine_size),
