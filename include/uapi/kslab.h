@@ -557,7 +557,8 @@ struct kslab_bench_thread {
  * @reserved: zero.
  *
  * Out fields are ignored on input. The run ends early, with -EINTR, when
- * the caller gets a fatal signal.
+ * the caller gets a fatal signal, and with -EBUSY when a CPU of the run
+ * goes offline (the offline does not wait for the run).
  */
 struct kslab_bench {
 	__u32 size;

@@ -67,6 +67,7 @@ struct bench_thread {
 	u64 ops;
 	u64 reused;
 	u64 failed;
+	bool evicted;
 	u64 start_ns;
 	u64 end_ns;
 	cycles_t start_cycles;
@@ -101,6 +102,21 @@ static __always_inline void bench_touch(void *obj, u64 i)
 	WRITE_ONCE(*(u8 *)obj, (u8)i);
 }
 
+/*
+ * Still on its CPU? A thread is bound to its CPU but is no per-CPU
+ * kthread: when the CPU goes offline, the scheduler moves it elsewhere
+ * rather than hold the offline up. Its figures would then be another
+ * CPU's, so the whole run stops and reports -EBUSY.
+ */
+static bool bench_evicted(struct bench_thread *t)
+{
+	if (likely(raw_smp_processor_id() == t->cpu))
+		return false;
+	t->evicted = true;
+	WRITE_ONCE(t->run->stop, true);
+	return true;
+}
+
 /* Every BENCH_TICK objects: resched point; true when the run must stop. */
 static __always_inline bool bench_tick(struct bench_thread *t, u64 done)
 {
@@ -108,7 +124,7 @@ static __always_inline bool bench_tick(struct bench_thread *t, u64 done)
 		return false;
 	t->next_tick = done + BENCH_TICK;
 	cond_resched();
-	return READ_ONCE(t->run->stop);
+	return bench_evicted(t) || READ_ONCE(t->run->stop);
 }
 
 /* One poll of a full or empty ring; true when the run must stop. */
@@ -118,7 +134,7 @@ static bool bench_spin(struct bench_thread *t, unsigned int *spins)
 	if (++*spins % BENCH_SPIN)
 		return false;
 	cond_resched();
-	return READ_ONCE(t->run->stop);
+	return bench_evicted(t) || READ_ONCE(t->run->stop);
 }
 
 /* Rent one object, touch it and count address reuse; NULL on failure. */
@@ -326,6 +342,7 @@ static int bench_thread_fn(void *data)
 	t->loop(t);
 	t->end_ns = ktime_get_ns();
 	t->end_cycles = get_cycles();
+	bench_evicted(t);
 	if (atomic_dec_and_test(&run->running))
 		complete(&run->done);
 	return 0;
@@ -344,12 +361,17 @@ static int bench_start(struct bench_run *run)
 	unsigned int i;
 
 	for (i = 0; i < run->nr_threads; i++) {
-		p = kthread_create_on_cpu(bench_thread_fn, &run->threads[i],
-					  run->threads[i].cpu, "kslab-bench/%u");
+		unsigned int cpu = run->threads[i].cpu;
+
+		/* Bound, but no per-CPU kthread: see bench_evicted(). */
+		p = kthread_create_on_node(bench_thread_fn, &run->threads[i],
+					   cpu_to_node(cpu), "kslab-bench/%u",
+					   cpu);
 		if (IS_ERR(p)) {
 			bench_put_threads(run, i);
 			return PTR_ERR(p);
 		}
+		kthread_bind(p, cpu);
 		get_task_struct(p);
 		run->threads[i].task = p;
 	}
@@ -362,12 +384,13 @@ static int bench_start(struct bench_run *run)
 }
 
 /*
- * Wait for every thread; a fatal signal stops them early (-EINTR). The
- * wait wakes up every BENCH_WAIT_S seconds so that a long run does not
- * look like a hung task.
+ * Wait for every thread; a fatal signal stops them early (-EINTR), and so
+ * does a CPU of the run going offline (-EBUSY). The wait wakes up every
+ * BENCH_WAIT_S seconds so that a long run does not look like a hung task.
  */
 static int bench_join(struct bench_run *run)
 {
+	unsigned int i;
 	long left;
 	int ret = 0;
 
@@ -383,6 +406,9 @@ static int bench_join(struct bench_run *run)
 		ret = -EINTR;
 	}
 	bench_put_threads(run, run->nr_threads);
+	for (i = 0; i < run->nr_threads && !ret; i++)
+		if (run->threads[i].evicted)
+			ret = -EBUSY;
 	return ret;
 }
 
@@ -641,7 +667,9 @@ static int bench_execute(struct bench_run *run)
  * Context: process context, may sleep (for as long as the loop runs).
  * Return: 0; -EINVAL for a bad field; -EOPNOTSUPP for a backend the
  * running kernel lacks; -EFAULT when the copy pattern's buffer faults;
- * -ENOMEM; -EINTR when a fatal signal ended the run early.
+ * -ENOMEM; -EINTR when a fatal signal ended the run early; -EBUSY when a
+ * CPU of the run went offline (the run ends then, without holding up the
+ * offline).
  */
 int kslab_bench_run(struct kslab_bench *a, struct kslab_bench_thread *results,
 		    unsigned int nr)
