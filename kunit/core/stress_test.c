@@ -12,6 +12,7 @@
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -271,7 +272,7 @@ struct fallback_work {
 	struct kslab_cache *cache;
 	void **objs;
 	unsigned int nr, got, remote;
-	int nid;
+	int nid, remote_nid;
 };
 
 /* Rent @w->nr objects one by one on the CPU the work runs on. */
@@ -286,10 +287,44 @@ static long fallback_rent(void *arg)
 		if (!obj)
 			break;
 		w->objs[w->got] = obj;
-		if (page_to_nid(virt_to_page(obj)) != w->nid)
+		if (page_to_nid(virt_to_page(obj)) != w->nid) {
+			w->remote_nid = page_to_nid(virt_to_page(obj));
 			w->remote++;
+		}
 	}
 	return 0;
+}
+
+static long fallback_return(void *arg)
+{
+	struct fallback_work *w = arg;
+
+	return kslab_return_bulk(w->cache, w->got, w->objs);
+}
+
+/*
+ * The objects went back on the short node's CPU: its depot holds objects
+ * of the node it fell back to, whose shrinker must count and free them.
+ */
+static void fallback_shrinker(struct kunit *test, struct fallback_work *w)
+{
+	struct kslab_node *node = kslab_node_of(w->cache, w->remote_nid);
+	struct shrink_control sc = { .gfp_mask = GFP_KERNEL };
+	struct shrinker *s = w->cache->shrinker;
+	unsigned long held, count;
+
+	held = kslab_depot_count(w->cache, w->nid);
+	KUNIT_EXPECT_GT(test, held, 0);
+	sc.nid = w->remote_nid;
+	count = s->count_objects(s, &sc);
+	if (count == SHRINK_EMPTY)
+		count = 0;
+	KUNIT_EXPECT_EQ(test, count, held +
+			kslab_depot_count(w->cache, w->remote_nid) +
+			node->nr_empty * w->cache->layout.objects);
+	sc.nr_to_scan = count;
+	s->scan_objects(s, &sc);
+	KUNIT_EXPECT_EQ(test, 0, kslab_depot_count(w->cache, w->nid));
 }
 
 /*
@@ -310,7 +345,7 @@ static void fallback_check(struct kunit *test, struct kslab_cache *cache,
 	KUNIT_ASSERT_NOT_NULL(test, w.objs);
 	work_on_cpu(cpu, fallback_rent, &w);
 	test_stats(cache, &st);
-	kslab_return_bulk(cache, w.got, w.objs);
+	work_on_cpu(cpu, fallback_return, &w);
 	kunit_info(test, "%s: %u objects rented on node %d (%u from another node, %lu pages hogged): %llu slabs of %u objects, %llu allocated\n",
 		   cache->flags & KSLAB_LOCKED ? "locked" : "per-CPU", w.got,
 		   w.nid, w.remote, hog->nr_pages, st.slabs, per_slab,
@@ -320,6 +355,8 @@ static void fallback_check(struct kunit *test, struct kslab_cache *cache,
 	/* Else the hog left the node memory and nothing was tested. */
 	KUNIT_EXPECT_GT(test, w.remote, 0);
 	KUNIT_EXPECT_LE(test, st.slabs, FALLBACK_SLABS + nr_node_ids + 1);
+	if (w.remote && !(cache->flags & KSLAB_LOCKED))
+		fallback_shrinker(test, &w);
 	test_expect_idle(test, cache);
 }
 
