@@ -136,6 +136,11 @@ struct kslab_slab {
  * @nr_slabs: slabs on the three lists.
  * @nr_empty: slabs on @empty.
  * @nr_free: free objects in the node's slabs.
+ * @fallback: the node the page allocator put the last new slab asked of
+ *	this node on, when that was another node (this node was short of
+ *	memory); else NUMA_NO_NODE. Rents of this node take objects from
+ *	that node's lists after their own, so that its slabs fill up. A hint:
+ *	READ_ONCE and WRITE_ONCE, no lock.
  * @depot: the node's depot, on its own cache line.
  */
 struct kslab_node {
@@ -146,6 +151,7 @@ struct kslab_node {
 	unsigned long nr_slabs;
 	unsigned long nr_empty;
 	unsigned long nr_free;
+	int fallback;
 	struct kslab_depot depot ____cacheline_aligned_in_smp;
 };
 
@@ -277,6 +283,21 @@ static inline struct kslab_node *kslab_node_of(struct kslab_cache *cache,
 					       int nid)
 {
 	return cache->node[nid];
+}
+
+/**
+ * kslab_node_home() - the node whose slabs a node's rents take objects from.
+ * @cache: the cache.
+ * @nid: a possible node.
+ *
+ * Context: any context.
+ * Return: @nid's fallback node while @nid is short of memory, else @nid.
+ */
+static inline int kslab_node_home(struct kslab_cache *cache, int nid)
+{
+	int fallback = READ_ONCE(kslab_node_of(cache, nid)->fallback);
+
+	return fallback == NUMA_NO_NODE ? nid : fallback;
 }
 
 /**

@@ -7,7 +7,10 @@
  * Rent pops from the loaded magazine; if it is empty and the previous one
  * is full, the two swap; else the empty loaded magazine is traded for a
  * full one from the depot of the current node; else the loaded magazine is
- * filled with a batch from the slab layer. Return mirrors it. The previous
+ * filled with a batch from the slab layer: the current node's slabs, or,
+ * while that node is short of memory and the page allocator puts its new
+ * slabs on another node, that node's (see slab.c); only when they have no
+ * free object is a new slab allocated. Return mirrors it. The previous
  * magazine is always full or empty, so a CPU that alternates rent and
  * return around a magazine boundary stays on the fast path.
  *
@@ -227,7 +230,10 @@ void kslab_depot_drain(struct kslab_cache *cache, int nid)
 
 /* ---- rent ---- */
 
-/* Fill the CPU's empty loaded magazine from the node's existing slabs. */
+/*
+ * Fill the CPU's empty loaded magazine from existing slabs: the node's, or
+ * those of the node it falls back to (kslab_slab_alloc_bulk()).
+ */
 static bool kslab_refill(struct kslab_cache *cache, struct kslab_cpu *cc)
 {
 	struct kslab_magazine *mag = cc->loaded;
