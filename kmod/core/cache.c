@@ -9,6 +9,13 @@
  * max_full full magazines, a return beyond that flushes a magazine to the
  * slabs; kslab_cache_shrink() empties every magazine and frees every empty
  * slab; the shrinker empties a node's depot and frees its empty slabs.
+ *
+ * The shrinker is NUMA aware and counts, for a node, what its scan can
+ * free of that node's memory: the node's empty slabs and the objects of
+ * the depots whose node takes its objects from this node's slabs
+ * (kslab_node_home()): the node's own depot, and the depot of a node that
+ * is short of memory and falls back to this one, which holds this node's
+ * objects. A depot is so counted and emptied by one node's shrinker only.
  */
 #include <linux/atomic.h>
 #include <linux/cpuhotplug.h>
@@ -34,9 +41,12 @@ static unsigned long kslab_shrink_count(struct shrinker *shrinker,
 	struct kslab_cache *cache = kslab_shrinker_private(shrinker);
 	struct kslab_node *node = kslab_node_of(cache, sc->nid);
 	unsigned long n;
+	int nid;
 
-	n = kslab_depot_count(cache, sc->nid) +
-	    READ_ONCE(node->nr_empty) * cache->layout.objects;
+	n = READ_ONCE(node->nr_empty) * cache->layout.objects;
+	for_each_node(nid)
+		if (kslab_node_home(cache, nid) == sc->nid)
+			n += kslab_depot_count(cache, nid);
 	return n ?: SHRINK_EMPTY;
 }
 
@@ -44,10 +54,13 @@ static unsigned long kslab_shrink_scan(struct shrinker *shrinker,
 				       struct shrink_control *sc)
 {
 	struct kslab_cache *cache = kslab_shrinker_private(shrinker);
-	unsigned long pages;
+	unsigned long pages = 0;
+	int nid;
 
-	kslab_depot_drain(cache, sc->nid);
-	pages = kslab_slab_release_empty(cache, sc->nid, 0);
+	for_each_node(nid)
+		if (kslab_node_home(cache, nid) == sc->nid)
+			pages += kslab_depot_drain(cache, nid);
+	pages += kslab_slab_release_empty(cache, sc->nid, 0);
 	kslab_stat_add(cache, KSLAB_CNT_SHRINK, 1);
 	return (pages >> cache->layout.order) * cache->layout.objects;
 }

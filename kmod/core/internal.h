@@ -208,8 +208,8 @@ struct kslab_slab *kslab_slab_new(struct kslab_cache *cache, int nid,
 unsigned int kslab_slab_take_new(struct kslab_cache *cache,
 				 struct kslab_slab *slab, unsigned int nr,
 				 void **objs);
-void kslab_slab_free_bulk(struct kslab_cache *cache, unsigned int nr,
-			  void **objs);
+unsigned long kslab_slab_free_bulk(struct kslab_cache *cache, unsigned int nr,
+				   void **objs);
 unsigned long kslab_slab_release_empty(struct kslab_cache *cache, int nid,
 				       unsigned long keep);
 unsigned int kslab_slab_alloc(struct kslab_cache *cache, gfp_t gfp,
@@ -227,7 +227,7 @@ struct kslab_magazine *kslab_magazine_alloc(unsigned int size, gfp_t gfp,
 int kslab_magazines_init(struct kslab_cache *cache);
 void kslab_magazines_destroy(struct kslab_cache *cache);
 void kslab_cpu_drain(struct kslab_cache *cache, struct kslab_cpu *cc);
-void kslab_depot_drain(struct kslab_cache *cache, int nid);
+unsigned long kslab_depot_drain(struct kslab_cache *cache, int nid);
 unsigned long kslab_depot_count(struct kslab_cache *cache, int nid);
 void kslab_magazines_flush(struct kslab_cache *cache);
 void kslab_depot_note_contention(struct kslab_cache *cache,

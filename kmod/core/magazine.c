@@ -208,12 +208,16 @@ EXPORT_SYMBOL_IF_KUNIT(kslab_depot_count);
  * @cache: the cache.
  * @nid: the node.
  *
- * Context: task context; does not sleep; takes the depot lock.
+ * Context: task context; does not sleep; takes the depot lock, and once it
+ * is dropped the list_lock of each of the objects' nodes in turn.
+ * Return: pages given back to the page allocator: the objects' slabs (of
+ * any node) that became empty beyond their node's reserve.
  */
-void kslab_depot_drain(struct kslab_cache *cache, int nid)
+unsigned long kslab_depot_drain(struct kslab_cache *cache, int nid)
 {
 	struct kslab_depot *depot = &kslab_node_of(cache, nid)->depot;
 	struct kslab_magazine *mag, *next;
+	unsigned long pages = 0;
 	LIST_HEAD(mags);
 
 	spin_lock(&depot->lock);
@@ -223,9 +227,10 @@ void kslab_depot_drain(struct kslab_cache *cache, int nid)
 	depot->nr_empty = 0;
 	spin_unlock(&depot->lock);
 	list_for_each_entry_safe(mag, next, &mags, list) {
-		kslab_magazine_empty_out(cache, mag);
+		pages += kslab_slab_free_bulk(cache, mag->rounds, mag->objs);
 		kfree(mag);
 	}
+	return pages;
 }
 
 /* ---- rent ---- */

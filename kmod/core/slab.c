@@ -378,9 +378,10 @@ static void kslab_slab_push(struct kslab_cache *cache, struct kslab_node *node,
  *
  * Context: task context, any preemption state; does not sleep; takes the
  * list_lock of each node in turn.
+ * Return: pages given back to the page allocator.
  */
-void kslab_slab_free_bulk(struct kslab_cache *cache, unsigned int nr,
-			  void **objs)
+unsigned long kslab_slab_free_bulk(struct kslab_cache *cache, unsigned int nr,
+				   void **objs)
 {
 	LIST_HEAD(release);
 	unsigned int i = 0;
@@ -399,7 +400,7 @@ void kslab_slab_free_bulk(struct kslab_cache *cache, unsigned int nr,
 		} while (kslab_node_of(cache, slab->nid) == node);
 		spin_unlock(&node->list_lock);
 	}
-	kslab_slabs_free(cache, &release);
+	return kslab_slabs_free(cache, &release);
 }
 
 /**
