@@ -8,9 +8,17 @@
  * back to the page allocator as soon as they empty; a depot keeps at most
  * max_full full magazines, a return beyond that flushes a magazine to the
  * slabs; kslab_cache_shrink() empties every magazine and frees every empty
- * slab; the shrinker empties the magazines of a node's CPUs, its depot and
- * the shared magazine, and frees every empty slab: with nothing rented,
- * the shrinker alone leaves a cache with no page.
+ * slab; the shrinker empties the magazines of a node's CPUs, the depots
+ * that hold the node's objects and the shared magazine, and frees every
+ * empty slab: with nothing rented, the shrinker alone leaves a cache with
+ * no page.
+ *
+ * The shrinker is NUMA aware and counts, for a node, what its scan can
+ * free: the node's empty slabs, the objects of its CPUs' magazines and of
+ * the depots whose node takes its objects from this node's slabs
+ * (kslab_node_home()): the node's own depot, and the depot of a node that
+ * is short of memory and falls back to this one, which holds this node's
+ * objects. A depot is so counted and emptied by one node's shrinker only.
  */
 #include <linux/atomic.h>
 #include <linux/cpuhotplug.h>
@@ -42,9 +50,12 @@ static unsigned long kslab_shrink_count(struct shrinker *shrinker,
 	struct kslab_node *node = kslab_node_of(cache, sc->nid);
 	unsigned long n;
 	unsigned int cpu;
+	int nid;
 
-	n = kslab_depot_count(cache, sc->nid) +
-	    READ_ONCE(node->nr_empty) * cache->layout.objects;
+	n = READ_ONCE(node->nr_empty) * cache->layout.objects;
+	for_each_node(nid)
+		if (kslab_node_home(cache, nid) == sc->nid)
+			n += kslab_depot_count(cache, nid);
 	for_each_cpu_and(cpu, cpumask_of_node(sc->nid), cpu_online_mask)
 		n += kslab_cpu_cached(cache, cpu);
 	if (cache->shared)
@@ -65,6 +76,9 @@ static unsigned long kslab_shrink_scan(struct shrinker *shrinker,
 	int nid;
 
 	kslab_magazines_reclaim(cache, sc->nid);
+	for_each_node(nid)
+		if (kslab_node_home(cache, nid) == sc->nid)
+			pages += kslab_depot_drain(cache, nid);
 	for_each_node(nid)
 		pages += kslab_slab_release_empty(cache, nid, 0);
 	kslab_stat_add(cache, KSLAB_CNT_SHRINK, 1);

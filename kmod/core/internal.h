@@ -141,6 +141,11 @@ struct kslab_slab {
  * @nr_slabs: slabs on the three lists.
  * @nr_empty: slabs on @empty.
  * @nr_free: free objects in the node's slabs.
+ * @fallback: the node the page allocator put the last new slab asked of
+ *	this node on, when that was another node (this node was short of
+ *	memory); else NUMA_NO_NODE. Rents of this node take objects from
+ *	that node's lists after their own, so that its slabs fill up. A hint:
+ *	READ_ONCE and WRITE_ONCE, no lock.
  * @depot: the node's depot, on its own cache line.
  */
 struct kslab_node {
@@ -151,6 +156,7 @@ struct kslab_node {
 	unsigned long nr_slabs;
 	unsigned long nr_empty;
 	unsigned long nr_free;
+	int fallback;
 	struct kslab_depot depot ____cacheline_aligned_in_smp;
 };
 
@@ -207,8 +213,8 @@ struct kslab_slab *kslab_slab_new(struct kslab_cache *cache, int nid,
 unsigned int kslab_slab_take_new(struct kslab_cache *cache,
 				 struct kslab_slab *slab, unsigned int nr,
 				 void **objs);
-void kslab_slab_free_bulk(struct kslab_cache *cache, unsigned int nr,
-			  void **objs);
+unsigned long kslab_slab_free_bulk(struct kslab_cache *cache, unsigned int nr,
+				   void **objs);
 unsigned long kslab_slab_release_empty(struct kslab_cache *cache, int nid,
 				       unsigned long keep);
 unsigned int kslab_slab_alloc(struct kslab_cache *cache, gfp_t gfp,
@@ -231,7 +237,7 @@ void kslab_magazines_wq_exit(void);
 int kslab_magazines_init(struct kslab_cache *cache);
 void kslab_magazines_destroy(struct kslab_cache *cache);
 void kslab_cpu_drain(struct kslab_cache *cache, struct kslab_cpu *cc);
-void kslab_depot_drain(struct kslab_cache *cache, int nid);
+unsigned long kslab_depot_drain(struct kslab_cache *cache, int nid);
 unsigned long kslab_depot_count(struct kslab_cache *cache, int nid);
 void kslab_magazines_flush(struct kslab_cache *cache);
 void kslab_depot_note_contention(struct kslab_cache *cache,
@@ -303,6 +309,21 @@ static inline unsigned int kslab_magazine_cap(const struct kslab_cache *cache)
 {
 	return clamp(KSLAB_MAGAZINE_BYTES / cache->layout.stride, 1U,
 		     KSLAB_MAGAZINE_MAX);
+}
+
+/**
+ * kslab_node_home() - the node whose slabs a node's rents take objects from.
+ * @cache: the cache.
+ * @nid: a possible node.
+ *
+ * Context: any context.
+ * Return: @nid's fallback node while @nid is short of memory, else @nid.
+ */
+static inline int kslab_node_home(struct kslab_cache *cache, int nid)
+{
+	int fallback = READ_ONCE(kslab_node_of(cache, nid)->fallback);
+
+	return fallback == NUMA_NO_NODE ? nid : fallback;
 }
 
 /**

@@ -7,7 +7,10 @@
  * Rent pops from the loaded magazine; if it is empty and the previous one
  * is full, the two swap; else the empty loaded magazine is traded for a
  * full one from the depot of the current node; else the loaded magazine is
- * filled with a batch from the slab layer. Return mirrors it. The previous
+ * filled with a batch from the slab layer: the current node's slabs, or,
+ * while that node is short of memory and the page allocator puts its new
+ * slabs on another node, that node's (see slab.c); only when they have no
+ * free object is a new slab allocated. Return mirrors it. The previous
  * magazine is always full or empty, so a CPU that alternates rent and
  * return around a magazine boundary stays on the fast path.
  *
@@ -218,12 +221,16 @@ EXPORT_SYMBOL_IF_KUNIT(kslab_depot_count);
  * @cache: the cache.
  * @nid: the node.
  *
- * Context: task context; does not sleep; takes the depot lock.
+ * Context: task context; does not sleep; takes the depot lock, and once it
+ * is dropped the list_lock of each of the objects' nodes in turn.
+ * Return: pages given back to the page allocator: the objects' slabs (of
+ * any node) that became empty beyond their node's reserve.
  */
-void kslab_depot_drain(struct kslab_cache *cache, int nid)
+unsigned long kslab_depot_drain(struct kslab_cache *cache, int nid)
 {
 	struct kslab_depot *depot = &kslab_node_of(cache, nid)->depot;
 	struct kslab_magazine *mag, *next;
+	unsigned long pages = 0;
 	LIST_HEAD(mags);
 
 	spin_lock(&depot->lock);
@@ -233,14 +240,18 @@ void kslab_depot_drain(struct kslab_cache *cache, int nid)
 	depot->nr_empty = 0;
 	spin_unlock(&depot->lock);
 	list_for_each_entry_safe(mag, next, &mags, list) {
-		kslab_magazine_empty_out(cache, mag);
+		pages += kslab_slab_free_bulk(cache, mag->rounds, mag->objs);
 		kslab_magazine_free(mag);
 	}
+	return pages;
 }
 
 /* ---- rent ---- */
 
-/* Fill the CPU's empty loaded magazine from the node's existing slabs. */
+/*
+ * Fill the CPU's empty loaded magazine from existing slabs: the node's, or
+ * those of the node it falls back to (kslab_slab_alloc_bulk()).
+ */
 static bool kslab_refill(struct kslab_cache *cache, struct kslab_cpu *cc)
 {
 	struct kslab_magazine *mag = cc->loaded;
@@ -752,7 +763,7 @@ void kslab_magazines_flush(struct kslab_cache *cache)
 
 /**
  * kslab_magazines_reclaim() - for the shrinker: empty the magazines of the
- * CPUs of a node and the node's depot, and the shared magazine.
+ * CPUs of a node, and the shared magazine (the depots are the scan's).
  * @cache: the cache.
  * @nid: the node.
  *
@@ -771,7 +782,6 @@ void kslab_magazines_reclaim(struct kslab_cache *cache, int nid)
 		}
 		mutex_unlock(&kslab_flush_mutex);
 	}
-	kslab_depot_drain(cache, nid);
 	if (cache->shared)
 		kslab_shared_flush(cache);
 }

@@ -11,6 +11,19 @@
  * page's page_private() points at the descriptor, so an object finds its
  * slab in O(1).
  *
+ * NUMA: slabs are asked of the renting CPU's node, but the page allocator
+ * falls back to another node when that one is short of memory; a slab
+ * lives on the lists of the node its pages are on. Were rents to look at
+ * their own node's lists alone, each would miss again and allocate another
+ * slab, taking a batch (KSLAB_LOCKED: one object) of each: the cache would
+ * grow by objects per slab / batch. So kslab_slab_new() notes in the asking
+ * node's fallback where the page allocator put the slab (NUMA_NO_NODE once
+ * it gives the node its own pages again), and kslab_slab_alloc_bulk() takes
+ * from that node's partial and empty slabs when the asking node has none:
+ * the slabs a short node gets are filled before another is allocated. As
+ * SLUB's get_any_partial(), but only while the node is short: a node with
+ * memory never takes another node's objects, so locality is kept.
+ *
  * Locking: a node's list_lock guards its lists, counters and the free
  * stacks of its slabs; it is a plain spin_lock (task context only) and is
  * never held together with another node's or with a depot lock. Pages are
@@ -98,6 +111,17 @@ static struct page *kslab_pages_alloc(struct kslab_cache *cache, int nid,
 	return alloc_pages_node(nid, gfp, order);
 }
 
+/* Where the page allocator put a slab asked of @nid; see the file head. */
+static void kslab_note_fallback(struct kslab_cache *cache, int nid,
+				struct kslab_slab *slab)
+{
+	struct kslab_node *node = kslab_node_of(cache, nid);
+	int fallback = slab->nid == nid ? NUMA_NO_NODE : slab->nid;
+
+	if (READ_ONCE(node->fallback) != fallback)
+		WRITE_ONCE(node->fallback, fallback);
+}
+
 static void kslab_slab_init(struct kslab_cache *cache, struct kslab_slab *slab)
 {
 	unsigned int i, n = cache->layout.objects;
@@ -118,7 +142,9 @@ static void kslab_slab_init(struct kslab_cache *cache, struct kslab_slab *slab)
 /**
  * kslab_slab_new() - allocate a slab, on no list yet.
  * @cache: the cache.
- * @nid: preferred node (the page allocator may fall back to another).
+ * @nid: preferred node, not NUMA_NO_NODE (the page allocator may fall back
+ *	to another; @nid's fallback then names it, see
+ *	kslab_slab_alloc_bulk()).
  * @gfp: allocation flags; may sleep when they allow it.
  *
  * Context: task context, no kslab lock held.
@@ -144,6 +170,7 @@ struct kslab_slab *kslab_slab_new(struct kslab_cache *cache, int nid,
 	set_page_private(page, (unsigned long)slab);
 	if (kslab_debug_track_slab(cache, slab, gfp))
 		goto free_page;
+	kslab_note_fallback(cache, nid, slab);
 	kslab_slab_init(cache, slab);
 	kslab_stat_add(cache, KSLAB_CNT_SLAB_ALLOC, 1);
 	kslab_stat_add(cache, KSLAB_CNT_PAGES_ALLOC, 1UL << cache->layout.order);
@@ -203,22 +230,11 @@ static unsigned int kslab_slab_pop(struct kslab_cache *cache,
 	return n;
 }
 
-/**
- * kslab_slab_alloc_bulk() - take objects from a node's existing slabs.
- * @cache: the cache.
- * @nid: the node.
- * @nr: how many at most.
- * @objs: where to store them.
- *
- * Partial slabs first, then empty ones; never allocates.
- *
- * Context: task context; does not sleep; takes the node's list_lock.
- * Return: how many objects were stored, 0..@nr.
- */
-unsigned int kslab_slab_alloc_bulk(struct kslab_cache *cache, int nid,
-				   unsigned int nr, void **objs)
+/* Take up to @nr objects of @node's partial, then empty slabs. */
+static unsigned int kslab_node_take(struct kslab_cache *cache,
+				    struct kslab_node *node, unsigned int nr,
+				    void **objs)
 {
-	struct kslab_node *node = kslab_node_of(cache, nid);
 	struct kslab_slab *slab;
 	unsigned int got = 0;
 
@@ -235,6 +251,38 @@ unsigned int kslab_slab_alloc_bulk(struct kslab_cache *cache, int nid,
 	}
 	spin_unlock(&node->list_lock);
 	return got;
+}
+
+/**
+ * kslab_slab_alloc_bulk() - take objects from existing slabs for a rent on
+ *	a node.
+ * @cache: the cache.
+ * @nid: the renting CPU's memory node.
+ * @nr: how many at most.
+ * @objs: where to store them.
+ *
+ * Partial slabs first, then empty ones, of @nid; when it has none and is
+ * short of memory (its last new slab came from another node), those of
+ * that node, so that the slabs @nid got there fill up before another is
+ * allocated. Never allocates.
+ *
+ * Context: task context; does not sleep; takes a node's list_lock, then
+ * maybe another's, one at a time.
+ * Return: how many objects were stored, 0..@nr.
+ */
+unsigned int kslab_slab_alloc_bulk(struct kslab_cache *cache, int nid,
+				   unsigned int nr, void **objs)
+{
+	unsigned int got = kslab_node_take(cache, kslab_node_of(cache, nid),
+					   nr, objs);
+	int home;
+
+	if (got)
+		return got;
+	home = kslab_node_home(cache, nid);
+	if (home == nid)
+		return 0;
+	return kslab_node_take(cache, kslab_node_of(cache, home), nr, objs);
 }
 
 /**
@@ -271,7 +319,8 @@ unsigned int kslab_slab_take_new(struct kslab_cache *cache,
  * @nr: how many at most.
  * @objs: where to store them.
  *
- * Takes from the current node's slabs, else allocates one new slab.
+ * Takes from the current node's slabs (or, while it is short of memory,
+ * those of the node it falls back to), else allocates one new slab.
  *
  * Context: task context, no kslab lock held.
  * Return: how many objects were stored; 0 when a new slab failed.
@@ -329,9 +378,10 @@ static void kslab_slab_push(struct kslab_cache *cache, struct kslab_node *node,
  *
  * Context: task context, any preemption state; does not sleep; takes the
  * list_lock of each node in turn.
+ * Return: pages given back to the page allocator.
  */
-void kslab_slab_free_bulk(struct kslab_cache *cache, unsigned int nr,
-			  void **objs)
+unsigned long kslab_slab_free_bulk(struct kslab_cache *cache, unsigned int nr,
+				   void **objs)
 {
 	LIST_HEAD(release);
 	unsigned int i = 0;
@@ -350,7 +400,7 @@ void kslab_slab_free_bulk(struct kslab_cache *cache, unsigned int nr,
 		} while (kslab_node_of(cache, slab->nid) == node);
 		spin_unlock(&node->list_lock);
 	}
-	kslab_slabs_free(cache, &release);
+	return kslab_slabs_free(cache, &release);
 }
 
 /**
@@ -435,6 +485,7 @@ int kslab_node_init(struct kslab_cache *cache, int nid)
 	node->depot.max_full = KSLAB_DEPOT_PER_CPU *
 			       max_t(unsigned int, nr_cpus_node(nid), 1) + 1;
 	node->depot.window = jiffies;
+	node->fallback = NUMA_NO_NODE;
 	cache->node[nid] = node;
 	return 0;
 }

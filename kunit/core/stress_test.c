@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: the kslab allocator on many CPUs: a kthread per CPU renting on one
- * CPU and returning on another, NUMA placement, the CPU hotplug drain, and
- * the fast-path cost against kmem_cache (printed, never asserted).
+ * CPU and returning on another, NUMA placement, slabs that the page
+ * allocator places on another node, the CPU hotplug drain, and the
+ * fast-path cost against kmem_cache (printed, never asserted).
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/cpu.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -212,6 +216,168 @@ static void test_numa(struct kunit *test)
 	test_expect_idle(test, cache);
 }
 
+/* ---- NUMA fallback ---- */
+
+/* Slabs per cache the fallback test rents; the largest order it hogs. */
+#define FALLBACK_SLABS		10U
+#define HOG_ORDER_MAX		9
+
+/* Free pages of one node, taken so that the node's allocations fall back. */
+struct numa_hog {
+	struct list_head pages;		/* head pages, order in page_private */
+	unsigned long nr_pages;
+	int nid;
+};
+
+static void numa_hog_free(void *arg)
+{
+	struct numa_hog *hog = arg;
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, &hog->pages, lru) {
+		unsigned int order = page_private(page);
+
+		list_del(&page->lru);
+		set_page_private(page, 0);
+		__free_pages(page, order);
+	}
+	hog->nr_pages = 0;
+}
+
+/*
+ * Take every page of @hog->nid that the page allocator gives without
+ * retrying, from HOG_ORDER_MAX down to order 0; the node keeps its
+ * watermark reserve. Freed when the test ends, whatever its outcome.
+ */
+static void numa_hog_fill(struct kunit *test, struct numa_hog *hog)
+{
+	gfp_t gfp = GFP_KERNEL | __GFP_THISNODE | __GFP_NORETRY | __GFP_NOWARN;
+	struct page *page;
+	int order;
+
+	INIT_LIST_HEAD(&hog->pages);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, numa_hog_free,
+							   hog));
+	for (order = HOG_ORDER_MAX; order >= 0; order--) {
+		while ((page = alloc_pages_node(hog->nid, gfp, order))) {
+			set_page_private(page, order);
+			list_add(&page->lru, &hog->pages);
+			hog->nr_pages += 1UL << order;
+		}
+		cond_resched();
+	}
+}
+
+struct fallback_work {
+	struct kslab_cache *cache;
+	void **objs;
+	unsigned int nr, got, remote;
+	int nid, remote_nid;
+};
+
+/* Rent @w->nr objects one by one on the CPU the work runs on. */
+static long fallback_rent(void *arg)
+{
+	struct fallback_work *w = arg;
+
+	w->nid = numa_mem_id();
+	for (w->got = 0; w->got < w->nr; w->got++) {
+		void *obj = kslab_rent(w->cache, GFP_KERNEL);
+
+		if (!obj)
+			break;
+		w->objs[w->got] = obj;
+		if (page_to_nid(virt_to_page(obj)) != w->nid) {
+			w->remote_nid = page_to_nid(virt_to_page(obj));
+			w->remote++;
+		}
+	}
+	return 0;
+}
+
+static long fallback_return(void *arg)
+{
+	struct fallback_work *w = arg;
+
+	return kslab_return_bulk(w->cache, w->got, w->objs);
+}
+
+/*
+ * The objects went back on the short node's CPU: its depot holds objects
+ * of the node it fell back to, whose shrinker must count and free them.
+ */
+static void fallback_shrinker(struct kunit *test, struct fallback_work *w)
+{
+	struct kslab_node *node = kslab_node_of(w->cache, w->remote_nid);
+	struct shrink_control sc = { .gfp_mask = GFP_KERNEL };
+	struct shrinker *s = w->cache->shrinker;
+	unsigned long held, count;
+
+	held = kslab_depot_count(w->cache, w->nid);
+	KUNIT_EXPECT_GT(test, held, 0);
+	sc.nid = w->remote_nid;
+	count = s->count_objects(s, &sc);
+	if (count == SHRINK_EMPTY)
+		count = 0;
+	KUNIT_EXPECT_EQ(test, count, held +
+			kslab_depot_count(w->cache, w->remote_nid) +
+			node->nr_empty * w->cache->layout.objects);
+	sc.nr_to_scan = count;
+	s->scan_objects(s, &sc);
+	KUNIT_EXPECT_EQ(test, 0, kslab_depot_count(w->cache, w->nid));
+}
+
+/*
+ * Node @hog->nid has no free memory: rent FALLBACK_SLABS slabs' worth of
+ * objects on @cpu, of that node. The page allocator gives the new slabs
+ * another node's pages; they must still be used up before another slab is
+ * allocated, not left on the other node's lists with a batch taken.
+ */
+static void fallback_check(struct kunit *test, struct kslab_cache *cache,
+			   unsigned int cpu, struct numa_hog *hog)
+{
+	unsigned int per_slab = cache->layout.objects;
+	struct fallback_work w = { .cache = cache };
+	struct kslab_cache_stats st;
+
+	w.nr = FALLBACK_SLABS * per_slab;
+	w.objs = kunit_kcalloc(test, w.nr, sizeof(*w.objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w.objs);
+	work_on_cpu(cpu, fallback_rent, &w);
+	test_stats(cache, &st);
+	work_on_cpu(cpu, fallback_return, &w);
+	kunit_info(test, "%s: %u objects rented on node %d (%u from another node, %lu pages hogged): %llu slabs of %u objects, %llu allocated\n",
+		   cache->flags & KSLAB_LOCKED ? "locked" : "per-CPU", w.got,
+		   w.nid, w.remote, hog->nr_pages, st.slabs, per_slab,
+		   st.counters[KSLAB_CNT_SLAB_ALLOC]);
+	KUNIT_EXPECT_EQ(test, w.nr, w.got);
+	KUNIT_EXPECT_EQ(test, hog->nid, w.nid);
+	/* Else the hog left the node memory and nothing was tested. */
+	KUNIT_EXPECT_GT(test, w.remote, 0);
+	KUNIT_EXPECT_LE(test, st.slabs, FALLBACK_SLABS + nr_node_ids + 1);
+	if (w.remote && !(cache->flags & KSLAB_LOCKED))
+		fallback_shrinker(test, &w);
+	test_expect_idle(test, cache);
+}
+
+/* A node out of memory: its rents fill whole slabs on the node given. */
+static void test_numa_fallback(struct kunit *test)
+{
+	struct kslab_cache *plain = test_cache(test, 8, 0, 0, 0);
+	struct kslab_cache *locked = test_cache(test, 8, 0, KSLAB_LOCKED, 0);
+	unsigned int cpu = cpumask_first(cpu_online_mask);
+	struct numa_hog *hog;
+
+	if (num_node_state(N_MEMORY) < 2)
+		kunit_skip(test, "needs 2 NUMA nodes with memory");
+	hog = kunit_kzalloc(test, sizeof(*hog), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, hog);
+	hog->nid = cpu_to_mem(cpu);
+	numa_hog_fill(test, hog);
+	fallback_check(test, plain, cpu, hog);
+	fallback_check(test, locked, cpu, hog);
+}
+
 /* ---- CPU hotplug ---- */
 
 static long hotplug_fill(void *arg)
@@ -298,6 +464,7 @@ static void test_perf(struct kunit *test)
 static struct kunit_case stress_test_cases[] = {
 	KUNIT_CASE_SLOW(test_stress),
 	KUNIT_CASE(test_numa),
+	KUNIT_CASE_SLOW(test_numa_fallback),
 	KUNIT_CASE(test_hotplug),
 	KUNIT_CASE_SLOW(test_perf),
 	{}
