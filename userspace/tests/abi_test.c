@@ -244,4 +244,48 @@ TEST_F(abi, bench_object_size_bounded)
 	}
 }
 
+/*
+ * BENCH's out fields are outputs only: a struct run twice reports the
+ * second run alone, and patterns without a pool report no pool figures
+ * whatever the caller left in them.
+ */
+TEST_F(abi, bench_out_fields_overwritten)
+{
+	static const unsigned int patterns[] = {
+		KSLAB_BENCH_BURN, KSLAB_BENCH_EMPTY, KSLAB_BENCH_COPY,
+	};
+	char buf[64] = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(patterns); i++) {
+		struct kslab_bench b = {
+			.size = sizeof(b),
+			.backend = KSLAB_BACKEND_KSLAB,
+			.object_size = 64,
+			.pattern = patterns[i],
+			.iterations = 16,
+			.user_buf = patterns[i] == KSLAB_BENCH_COPY ?
+				    (uintptr_t)buf : 0,
+		};
+		int run;
+
+		for (run = 0; run < 2; run++) {
+			ASSERT_EQ(0, kslab_dev_ioctl(self->fd, KSLAB_IOC_BENCH,
+						     &b));
+			EXPECT_EQ(16, b.ops) TH_LOG("pattern %u run %d",
+						    patterns[i], run);
+			EXPECT_EQ(1, b.nr_threads);
+			if (patterns[i] == KSLAB_BENCH_BURN)
+				continue;
+			EXPECT_EQ(0, b.objects_per_slab);
+			EXPECT_EQ(0, b.pages);
+			EXPECT_EQ(0, b.pages_shrunk);
+			EXPECT_EQ(0, b.slabs_shrunk);
+			/* what a caller might leave in them */
+			b.objects_per_slab = 1234;
+			b.pages = b.pages_shrunk = b.slabs_shrunk = 99;
+		}
+	}
+}
+
 TEST_HARNESS_MAIN
