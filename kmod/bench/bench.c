@@ -519,6 +519,22 @@ static void bench_free(struct bench_run *run)
 	kfree(run);
 }
 
+/* The out fields start from 0, whatever the caller left in them. */
+static void bench_clear_out(struct kslab_bench *a)
+{
+	a->nr_threads = 0;
+	a->ops = 0;
+	a->ns = 0;
+	a->cycles = 0;
+	a->reused = 0;
+	a->failed = 0;
+	a->objects_per_slab = 0;
+	a->init_on_alloc = 0;
+	a->pages = 0;
+	a->pages_shrunk = 0;
+	a->slabs_shrunk = 0;
+}
+
 static struct bench_run *bench_alloc(const struct kslab_bench *a,
 				     const unsigned int *cpus, unsigned int ncpus)
 {
@@ -531,6 +547,7 @@ static struct bench_run *bench_alloc(const struct kslab_bench *a,
 		return NULL;
 	run->nr_threads = n;
 	run->args = *a;
+	bench_clear_out(&run->args);
 	init_waitqueue_head(&run->start_wq);
 	init_completion(&run->done);
 	if (a->pattern == KSLAB_BENCH_CROSS)
