@@ -271,6 +271,48 @@ TEST_F(limits, max_bytes)
 	EXPECT_EQ(1, kslab_dev_rent(self->fd, big, h, 1));
 }
 
+/*
+ * A fixed-size backend's capacity is bytes the session holds: it counts
+ * against max_bytes, across the session's caches, once its arguments are
+ * valid, with capacity 0 as the default it stands for. Backends that
+ * ignore capacity reserve nothing.
+ */
+TEST_F(limits, capacity_counts_against_max_bytes)
+{
+	struct kslab_cache_create req = { 0 };
+	int a, b;
+
+	ASSERT_EQ(0, param_write("max_bytes", 1 << 20));
+	self->fd = kslab_dev_open(NULL);
+	ASSERT_LE(0, self->fd);
+	req.name = (uintptr_t)test_name(self->name, sizeof(self->name), "f");
+	/* kslab ignores capacity: 128 MiB of it is nothing held */
+	req.backend = KSLAB_BACKEND_KSLAB;
+	req.object_size = 2048;
+	req.capacity = KSLAB_CAPACITY_MAX;
+	a = kslab_dev_cache_create_args(self->fd, &req);
+	ASSERT_LT(0, a) TH_LOG("kslab, capacity ignored: %s", strerror(-a));
+	EXPECT_EQ(0, kslab_dev_cache_destroy(self->fd, a));
+	/* a bad size is -EINVAL, not -ENOSPC */
+	req.backend = KSLAB_BACKEND_MEMPOOL;
+	req.object_size = KSLAB_OBJECT_SIZE_MAX + 1;
+	EXPECT_EQ(-EINVAL, kslab_dev_cache_create_args(self->fd, &req));
+	/* capacity 0 is KSLAB_CAPACITY_DEFAULT objects: 4 MiB here */
+	req.object_size = 4096;
+	req.capacity = 0;
+	EXPECT_EQ(-ENOSPC, kslab_dev_cache_create_args(self->fd, &req));
+	/* 600 KiB each: one fits in 1 MiB, two do not */
+	req.capacity = 150;
+	a = kslab_dev_cache_create_args(self->fd, &req);
+	ASSERT_LT(0, a);
+	req.name = (uintptr_t)test_name(self->name, sizeof(self->name), "f");
+	EXPECT_EQ(-ENOSPC, kslab_dev_cache_create_args(self->fd, &req));
+	EXPECT_EQ(0, kslab_dev_cache_destroy(self->fd, a));
+	b = kslab_dev_cache_create_args(self->fd, &req);
+	EXPECT_LT(0, b);
+	EXPECT_EQ(0, kslab_dev_cache_destroy(self->fd, b));
+}
+
 TEST_F(limits, max_caches)
 {
 	int ids[3], i;
