@@ -108,6 +108,7 @@ struct kslab_pool {
 	struct list_head node;
 };
 
+int kslab_pool_args_check(const struct kslab_pool_args *args);
 int kslab_pool_create(struct kslab_pool *pool, unsigned int backend,
 		      const struct kslab_pool_args *args);
 void kslab_pool_destroy(struct kslab_pool *pool);

@@ -114,7 +114,15 @@ static void kslab_name_release(struct kslab_pool *pool)
 
 /* ================== Create and destroy ================== */
 
-static int kslab_pool_args_check(const struct kslab_pool_args *args)
+/**
+ * kslab_pool_args_check() - whether pool arguments are valid for any
+ *	backend: the checks kslab_pool_create() makes first.
+ * @args: the arguments.
+ *
+ * Context: any context.
+ * Return: 0, or -EINVAL for a bad name, size, alignment, flag or capacity.
+ */
+int kslab_pool_args_check(const struct kslab_pool_args *args)
 {
 	if (!args->name || !kslab_name_valid(args->name))
 		return -EINVAL;

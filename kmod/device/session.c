@@ -71,11 +71,14 @@ MODULE_PARM_DESC(max_bytes, "Most object bytes one session may rent (default 64 
  * @pool: the backend's pool.
  * @session: the owner.
  * @table: the slots of its rented objects and their handles.
+ * @reserved: bytes of the session's max_bytes its capacity holds (a
+ *	fixed-size backend's capacity * object size; 0 for the others).
  */
 struct kslab_scache {
 	struct kslab_pool pool;
 	struct kslab_session *session;
 	struct kslab_handles table;
+	long reserved;
 };
 
 /**
@@ -174,9 +177,10 @@ static struct kslab_scache *kslab_scache_new(struct kslab_session *s)
 	return c;
 }
 
-/* Free the table and the id; the pool is gone or was never made. */
+/* Free the table, the id and the reserve; the pool is gone or never was. */
 static void kslab_scache_free(struct kslab_scache *c)
 {
+	atomic_long_sub(c->reserved, &c->session->bytes);
 	kslab_handles_destroy(&c->table);
 	ida_free(&kslab_cache_ida, c->table.id);
 	kfree(c);
@@ -206,29 +210,43 @@ static void kslab_scache_teardown(struct kslab_scache *c)
  * @id: where the new cache id goes.
  *
  * Context: process context; may sleep.
- * Return: 0; -EOPNOTSUPP for a backend the ABI does not name; -ENOSPC
- * when the session holds max_caches caches, when all cache ids are in
- * use, or when a fixed-size backend's capacity would exceed max_bytes;
- * else as kslab_pool_create().
+ * A fixed-size backend (KSLAB_BACKENDS_FIXED) holds capacity * object
+ * size bytes (capacity 0: KSLAB_CAPACITY_DEFAULT) of the session's
+ * max_bytes, with what its caches rent, until the cache is destroyed.
+ *
+ * Return: 0; -EOPNOTSUPP for a backend the ABI does not name; -EINVAL for
+ * a bad argument; -ENOSPC when the session holds max_caches caches, when
+ * all cache ids are in use, or when a fixed-size backend's capacity would
+ * take the session past max_bytes; else as kslab_pool_create().
  */
 int kslab_session_create(struct kslab_session *s, unsigned int backend,
 			 const struct kslab_pool_args *args, u32 *id)
 {
 	struct kslab_pool_args pa = *args;
 	struct kslab_scache *c;
+	long reserve = 0;
 	int ret;
 
 	if (backend >= KSLAB_BACKEND_NR)
 		return -EOPNOTSUPP;
+	ret = kslab_pool_args_check(&pa);
+	if (ret)
+		return ret;
 	pa.flags |= KSLAB_CACHE_ACCOUNT;
-	if ((u64)pa.capacity * pa.object_size > s->max_bytes)
-		return -ENOSPC;
 	guard(rwsem_write)(&s->rwsem);
 	if (s->nr_caches >= s->max_caches)
 		return -ENOSPC;
 	c = kslab_scache_new(s);
 	if (IS_ERR(c))
 		return PTR_ERR(c);
+	if (KSLAB_BACKENDS_FIXED & BIT_ULL(backend))
+		reserve = (long)(pa.capacity ?: KSLAB_CAPACITY_DEFAULT) *
+			  pa.object_size;
+	if (!kslab_budget_take(&s->bytes, reserve, s->max_bytes)) {
+		ret = -ENOSPC;
+		goto err_free;
+	}
+	c->reserved = reserve;
 	ret = kslab_pool_create(&c->pool, backend, &pa);
 	if (ret)
 		goto err_free;
