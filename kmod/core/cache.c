@@ -24,6 +24,7 @@
 #include <linux/cpuhotplug.h>
 #include <linux/err.h>
 #include <linux/overflow.h>
+#include <linux/rcupdate.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -217,6 +218,9 @@ static void kslab_cache_teardown(struct kslab_cache *cache)
 	if (rented)
 		pr_err("kslab %s: destroyed with %lu objects rented; their slabs are leaked\n",
 		       cache->name, rented);
+	/* Debug: the slabs freed with call_rcu() are back when this returns. */
+	if (cache->flags & KSLAB_DEBUG)
+		rcu_barrier();
 	free_percpu(cache->cpu);
 	xa_destroy(&cache->slabs);
 	kfree(cache);
@@ -337,6 +341,10 @@ EXPORT_SYMBOL_GPL(kslab_cache_create);
  *	must have been returned and no other call on @cache may be running
  *	or follow; slabs with objects still rented are reported and leaked.
  *
+ * A debug cache frees its slabs a grace period late; destroy waits for
+ * them (rcu_barrier()), so every page is back when it returns and no
+ * callback outlives the module.
+ *
  * Context: task context; sleeps.
  */
 void kslab_cache_destroy(struct kslab_cache *cache)
@@ -396,6 +404,9 @@ err_wq:
 
 /**
  * kslab_core_exit() - undo kslab_core_init(); every cache is destroyed.
+ *
+ * No slab free of a debug cache is pending then (call_rcu() callbacks
+ * run module text): kslab_cache_destroy() waits for them.
  *
  * Context: module exit; sleeps.
  */

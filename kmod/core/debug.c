@@ -10,6 +10,18 @@
  *   to free with cmpxchg (so two racing returns of one object cannot both
  *   win), checks the red zones and poisons the object.
  *
+ * A double return of a stale pointer may race the release of its slab on
+ * another CPU (a shrink, a depot drain, the last object of the slab going
+ * back). The lookup, the slot arithmetic on the slab's base and the
+ * cmpxchg of the state word therefore run under rcu_read_lock(), and a
+ * debug cache frees a slab's pages and descriptor with call_rcu() after
+ * erasing it from the xarray (slab.c): the check never reads freed memory.
+ * A pointer into a slab already erased is foreign (-EINVAL), unless its
+ * pages have become a new slab of the cache since; a slab erased during
+ * the check still has every state word free (-EALREADY).
+ * kslab_cache_destroy() of a debug cache waits for the pending frees
+ * (rcu_barrier()), so none is left when the module goes.
+ *
  * Every finding goes through kslab_debug_report(): WARN_ONCE, the
  * debug_error counter, and the cache is left intact. A refused return
  * reports an error to the caller. The debug checks run before the per-CPU
@@ -19,6 +31,7 @@
 #include <linux/bug.h>
 #include <linux/mm.h>
 #include <linux/poison.h>
+#include <linux/rcupdate.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
 
@@ -119,12 +132,19 @@ void kslab_debug_rent(struct kslab_cache *cache, void *obj)
 		kslab_debug_report(cache, obj, "write after return");
 }
 
-/* Is @obj an object slot of a slab of @cache? */
+/*
+ * Is @obj an object slot of a slab of @cache? The caller holds
+ * rcu_read_lock() until it is done with the slot: a slab found here may be
+ * erased from the index meanwhile, but its pages and descriptor are freed
+ * only a grace period later (kslab_slab_free()).
+ */
 static bool kslab_debug_owns(struct kslab_cache *cache, void *obj)
 {
 	struct kslab_slab *slab;
 	unsigned long delta;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(),
+			 "debug owner check without rcu_read_lock()");
 	if (!virt_addr_valid(obj))
 		return false;
 	slab = xa_load(&cache->slabs, page_to_pfn(virt_to_head_page(obj)));
@@ -147,12 +167,24 @@ static bool kslab_debug_owns(struct kslab_cache *cache, void *obj)
  */
 int kslab_debug_return(struct kslab_cache *cache, void *obj)
 {
-	if (!kslab_debug_owns(cache, obj)) {
+	unsigned long state = 0;
+	bool owned;
+
+	/*
+	 * Once the state word says free, @obj is the caller's to give back and
+	 * its slab cannot empty; until then only RCU keeps the slab alive.
+	 */
+	rcu_read_lock();
+	owned = kslab_debug_owns(cache, obj);
+	if (owned)
+		state = cmpxchg(kslab_state(cache, obj), KSLAB_STATE_RENTED,
+				KSLAB_STATE_FREE);
+	rcu_read_unlock();
+	if (!owned) {
 		kslab_debug_report(cache, obj, "return of a foreign pointer");
 		return -EINVAL;
 	}
-	if (cmpxchg(kslab_state(cache, obj), KSLAB_STATE_RENTED,
-		    KSLAB_STATE_FREE) != KSLAB_STATE_RENTED) {
+	if (state != KSLAB_STATE_RENTED) {
 		kslab_debug_report(cache, obj, "double return");
 		return -EALREADY;
 	}
@@ -191,7 +223,9 @@ int kslab_debug_track_slab(struct kslab_cache *cache, struct kslab_slab *slab,
 /**
  * kslab_debug_untrack_slab() - forget a slab that is being freed.
  * @cache: the cache.
- * @slab: the slab.
+ * @slab: the slab, on no list; its pages and descriptor must stay until a
+ *	grace period has passed (call_rcu()), since a return may have found
+ *	it in the index just before.
  *
  * Context: task context; does not sleep.
  */

@@ -115,6 +115,10 @@ struct kslab_shared {
 /**
  * struct kslab_slab - descriptor of one slab, allocated beside its pages.
  * @list: on its node's partial, full or empty list (node list_lock).
+ * @rcu: debug caches: frees the pages and the descriptor a grace period
+ *	after the slab left its node's lists and the cache's @slabs index
+ *	(@list is no longer used then); shares @list's bytes, so the
+ *	descriptor is no larger.
  * @page: the slab's pages (const); page_private() of its head points back.
  * @base: page_address(@page) (const).
  * @nid: node of @page (const).
@@ -123,7 +127,10 @@ struct kslab_shared {
  *	freelist that a write after return cannot corrupt.
  */
 struct kslab_slab {
-	struct list_head list;
+	union {
+		struct list_head list;
+		struct rcu_head rcu;
+	};
 	struct page *page;
 	void *base;
 	unsigned int nid;
@@ -177,7 +184,10 @@ struct kslab_node {
  * @shrinker: gives memory back under pressure.
  * @cpuhp: on the CPU hotplug state's instance list.
  * @list: on kslab_caches (kslab_caches_mutex).
- * @slabs: debug mode: head pfn -> slab, to recognise foreign pointers.
+ * @slabs: debug mode: head pfn -> slab, to recognise foreign pointers;
+ *	the xarray's own lock for stores and erases, rcu_read_lock() around a
+ *	lookup and every use of the slab it found (a slab erased from it is
+ *	freed a grace period later, with call_rcu()).
  * @debugfs: the cache's debugfs directory.
  * @id: unique number, for debugfs.
  * @name: the cache's name.

@@ -28,11 +28,21 @@
  * stacks of its slabs; it is a plain spin_lock (task context only) and is
  * never held together with another node's or with a depot lock. Pages are
  * allocated with no lock held and freed after the lock is dropped.
+ *
+ * Debug caches free a slab in two steps: it leaves the pfn index
+ * (cache->slabs) at once, and its pages and descriptor go back with
+ * call_rcu(), a grace period later. A debug return looks its pointer up
+ * in the index and reads the slab under rcu_read_lock() (debug.c), so a
+ * slab that a shrink, a depot drain or a return on another CPU frees
+ * meanwhile stays readable until that check is done. Caches without
+ * KSLAB_DEBUG free at once, as before. The counters count a slab as freed
+ * when it leaves the cache.
  */
 #include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <kunit/visibility.h>
@@ -184,12 +194,31 @@ free_slab:
 	return NULL;
 }
 
+/*
+ * Debug caches: a grace period after the slab left the pfn index, no
+ * return's owner check can still hold it. Uses nothing of the cache: the
+ * order is the compound page's (every slab of order > 0 is allocated with
+ * __GFP_COMP).
+ */
+static void kslab_slab_free_rcu(struct rcu_head *rcu)
+{
+	struct kslab_slab *slab = container_of(rcu, struct kslab_slab, rcu);
+
+	__free_pages(slab->page, compound_order(slab->page));
+	kfree(slab);
+}
+
+/* @slab is on no list; counted as freed now, even if freed after a GP. */
 static void kslab_slab_free(struct kslab_cache *cache, struct kslab_slab *slab)
 {
-	kslab_debug_untrack_slab(cache, slab);
 	set_page_private(slab->page, 0);
-	__free_pages(slab->page, cache->layout.order);
-	kfree(slab);
+	if (cache->flags & KSLAB_DEBUG) {
+		kslab_debug_untrack_slab(cache, slab);
+		call_rcu(&slab->rcu, kslab_slab_free_rcu);
+	} else {
+		__free_pages(slab->page, cache->layout.order);
+		kfree(slab);
+	}
 	kslab_stat_add(cache, KSLAB_CNT_SLAB_FREE, 1);
 	kslab_stat_add(cache, KSLAB_CNT_PAGES_FREE, 1UL << cache->layout.order);
 }

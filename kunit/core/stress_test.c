@@ -9,9 +9,11 @@
 #include <linux/completion.h>
 #include <linux/cpu.h>
 #include <linux/kthread.h>
+#include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -154,6 +156,146 @@ static void test_stress(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, test_stat(st->cache, KSLAB_CNT_DEBUG_ERROR));
 	test_expect_idle(test, st->cache);
 	xa_destroy(&st->live);
+}
+
+/* ---- debug mode: a stale pointer against slabs being freed ---- */
+
+#define STALE_MSECS	2000U
+#define STALE_BURST	32U
+
+/*
+ * One thread returns an object it already returned, over and over; the
+ * other fills and empties a whole slab and shrinks the cache, so that the
+ * slab under the stale pointer is freed and allocated again meanwhile.
+ * @rent_mutex keeps the stale returns out of the churner's rents (an
+ * object rented again may be returned once more, rightly), not out of
+ * its shrinks, which are the race.
+ */
+struct stale {
+	struct kslab_cache *cache;
+	struct mutex rent_mutex;	/* a rent phase vs the stale returns */
+	void *obj;			/* returned, not rented (rent_mutex) */
+	unsigned long end;		/* jiffies when both threads stop */
+	atomic_t churn_waits;		/* the churner wants rent_mutex */
+	atomic_t taken, refused, bad_churn, shrinks, running;
+	struct completion done;
+};
+
+static void stale_finish(struct stale *st)
+{
+	if (atomic_dec_and_test(&st->running))
+		complete(&st->done);
+}
+
+static int stale_returner(void *arg)
+{
+	struct stale *st = arg;
+	unsigned int i;
+	int ret;
+
+	while (time_before(jiffies, st->end)) {
+		mutex_lock(&st->rent_mutex);
+		for (i = 0; i < STALE_BURST; i++) {
+			ret = kslab_return(st->cache, st->obj);
+			if (ret == -EALREADY || ret == -EINVAL)
+				atomic_inc(&st->refused);
+			else
+				atomic_inc(&st->taken);
+		}
+		mutex_unlock(&st->rent_mutex);
+		/* Let the churner in: a mutex is no fair lock. */
+		while (atomic_read(&st->churn_waits) &&
+		       time_before(jiffies, st->end))
+			cond_resched();
+		cond_resched();
+	}
+	stale_finish(st);
+	return 0;
+}
+
+static int stale_churner(void *arg)
+{
+	struct stale *st = arg;
+	unsigned int n, objects = st->cache->layout.objects;
+	void **objs = kcalloc(objects, sizeof(*objs), GFP_KERNEL);
+
+	while (objs && time_before(jiffies, st->end)) {
+		atomic_inc(&st->churn_waits);
+		mutex_lock(&st->rent_mutex);
+		atomic_dec(&st->churn_waits);
+		n = kslab_rent_bulk(st->cache, GFP_KERNEL, objects, objs);
+		if (n)
+			st->obj = objs[n / 2];
+		if (n != objects || kslab_return_bulk(st->cache, n, objs))
+			atomic_inc(&st->bad_churn);
+		mutex_unlock(&st->rent_mutex);
+		/* The slab is empty: its pages and descriptor go back. */
+		kslab_cache_shrink(st->cache);
+		atomic_inc(&st->shrinks);
+		cond_resched();
+	}
+	if (!objs)
+		atomic_inc(&st->bad_churn);
+	kfree(objs);
+	stale_finish(st);
+	return 0;
+}
+
+/* Run on the first and the second online CPU. */
+static int (*const stale_threads[2])(void *) = {
+	stale_returner, stale_churner
+};
+
+/*
+ * A double return races the slab's release on another CPU: each stale
+ * return is refused, and the owner check reads no freed slab (KASAN).
+ */
+static void test_debug_stale_vs_shrink(struct kunit *test)
+{
+	struct stale *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	struct task_struct *t[2];
+	unsigned int cpu, i = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs 2 CPUs");
+	st->cache = test_cache(test, 64, 0, KSLAB_DEBUG, 0);
+	mutex_init(&st->rent_mutex);
+	init_completion(&st->done);
+	st->obj = kslab_rent(st->cache, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st->obj);
+	KUNIT_ASSERT_EQ(test, 0, kslab_return(st->cache, st->obj));
+	atomic_set(&st->running, 2);
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		t[i] = kthread_create(stale_threads[i], st, "kslab-stale/%u", cpu);
+		if (IS_ERR(t[i]))
+			break;
+		kthread_bind(t[i], cpu);
+		if (++i == 2)
+			break;
+	}
+	cpus_read_unlock();
+	if (i < 2) {
+		while (i--)
+			kthread_stop(t[i]);
+		KUNIT_FAIL(test, "cannot start the threads");
+		return;
+	}
+	/* Both run from here on, for STALE_MSECS. */
+	st->end = jiffies + msecs_to_jiffies(STALE_MSECS);
+	wake_up_process(t[0]);
+	wake_up_process(t[1]);
+	wait_for_completion(&st->done);
+	kunit_info(test, "%d stale returns refused, %d shrinks\n",
+		   atomic_read(&st->refused), atomic_read(&st->shrinks));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&st->taken));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&st->bad_churn));
+	KUNIT_EXPECT_GT(test, atomic_read(&st->refused), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&st->shrinks), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->refused),
+			test_stat(st->cache, KSLAB_CNT_DEBUG_ERROR));
+	test_expect_idle(test, st->cache);
 }
 
 /* ---- NUMA ---- */
@@ -463,6 +605,7 @@ static void test_perf(struct kunit *test)
 
 static struct kunit_case stress_test_cases[] = {
 	KUNIT_CASE_SLOW(test_stress),
+	KUNIT_CASE_SLOW(test_debug_stale_vs_shrink),
 	KUNIT_CASE(test_numa),
 	KUNIT_CASE_SLOW(test_numa_fallback),
 	KUNIT_CASE(test_hotplug),
