@@ -4,8 +4,9 @@
  * over a "kslab-<name>" kmem_cache; bulk calls loop (counted).
  *
  * Contexts: create, destroy and shrink are for process context and may
- * sleep; rent may sleep when its gfp allows (it then waits for a returned
- * object rather than fail); return never sleeps.
+ * sleep; rent may sleep in reclaim when its gfp allows, but never waits
+ * for another object to be returned (it fails instead); return never
+ * sleeps.
  */
 #include <linux/mempool.h>
 #include <linux/slab.h>
@@ -57,10 +58,22 @@ static void kslab_mempool_destroy(struct kslab_pool *pool)
 	kslab_peer_free(pool);
 }
 
+/*
+ * Never waits for a return: with direct reclaim, mempool_alloc() sleeps
+ * uninterruptibly until some object comes back once its reserve is used
+ * up and the backing cache fails, and the only one who could return it
+ * may be the caller. Without direct reclaim it tries the backing cache,
+ * then the reserve, then gives up; the backing cache then gets the one
+ * try with reclaim that the caller's gfp allows.
+ */
 static void *kslab_mempool_rent(struct kslab_pool *pool, gfp_t gfp)
 {
 	struct kslab_peer *peer = pool->priv;
-	void *obj = mempool_alloc(peer->mempool, gfp & ~__GFP_ZERO);
+	gfp_t nowait = gfp & ~(__GFP_ZERO | __GFP_DIRECT_RECLAIM);
+	void *obj = mempool_alloc(peer->mempool, nowait);
+
+	if (!obj && gfpflags_allow_blocking(gfp))
+		obj = kmem_cache_alloc(peer->cache, gfp & ~__GFP_ZERO);
 
 	if (obj && peer->gfp_zero)
 		memset(obj, 0, pool->object_size);
