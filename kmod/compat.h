@@ -12,6 +12,7 @@
 #define _KSLAB_COMPAT_H
 
 #include <linux/kthread.h>
+#include <linux/list_lru.h>
 #include <linux/sched/task.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
@@ -150,5 +151,83 @@ static inline void kslab_shrinker_destroy(struct shrinker *shrinker)
 }
 
 #endif /* shrinkers */
+
+/* ================== memcg-aware shrinkers ================== */
+
+#if KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
+/*
+ * Reclaim inside a memory cgroup asks a SHRINKER_MEMCG_AWARE shrinker only
+ * while a list_lru tied to it holds an item of that memcg and node (the
+ * shrinker bit of list_lru_add()): kslab keeps one marker item per node
+ * there. list_lru_add() takes the memcg and node since 6.8.
+ */
+#define KSLAB_SHRINKER_MEMCG	SHRINKER_MEMCG_AWARE
+
+/**
+ * kslab_lru_init() - a list_lru tied to a memcg-aware shrinker.
+ * @lru: the list.
+ * @shrinker: its shrinker, allocated with KSLAB_SHRINKER_MEMCG.
+ *
+ * Context: process context; may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+static inline int kslab_lru_init(struct list_lru *lru,
+				 struct shrinker *shrinker)
+{
+	return list_lru_init_memcg(lru, shrinker);
+}
+
+/**
+ * kslab_lru_add() - put a marker item of a memcg and node on the list.
+ * @lru: the list.
+ * @item: the marker, not on any list.
+ * @nid: the node.
+ * @memcg: the memcg, whose lists the list has (see kslab_lru_prepare()).
+ *
+ * Context: any; does not sleep.
+ */
+static inline void kslab_lru_add(struct list_lru *lru, struct list_head *item,
+				 int nid, struct mem_cgroup *memcg)
+{
+	list_lru_add(lru, item, nid, memcg);
+}
+
+/**
+ * kslab_lru_del() - take a marker item off the list.
+ * @lru: the list.
+ * @item: the marker, added with kslab_lru_add() or never.
+ * @nid: its node.
+ * @memcg: its memcg.
+ *
+ * Context: any; does not sleep.
+ */
+static inline void kslab_lru_del(struct list_lru *lru, struct list_head *item,
+				 int nid, struct mem_cgroup *memcg)
+{
+	list_lru_del(lru, item, nid, memcg);
+}
+
+#else /* before 6.8: list_lru_add() takes the memcg of the item's slab */
+
+/* The shrinker is not memcg-aware: reclaim in a memcg does not ask it. */
+#define KSLAB_SHRINKER_MEMCG	0
+
+static inline int kslab_lru_init(struct list_lru *lru,
+				 struct shrinker *shrinker)
+{
+	return list_lru_init(lru);
+}
+
+static inline void kslab_lru_add(struct list_lru *lru, struct list_head *item,
+				 int nid, struct mem_cgroup *memcg)
+{
+}
+
+static inline void kslab_lru_del(struct list_lru *lru, struct list_head *item,
+				 int nid, struct mem_cgroup *memcg)
+{
+}
+
+#endif /* memcg-aware shrinkers */
 
 #endif /* _KSLAB_COMPAT_H */

@@ -50,6 +50,10 @@ static unsigned long kslab_shrink_count(struct shrinker *shrinker,
 	struct kslab_cache *cache = kslab_shrinker_private(shrinker);
 	struct kslab_node *node = kslab_node_of(cache, sc->nid);
 	unsigned long n;
+
+	/* Reclaim in another memcg than the one the cache charges. */
+	if (cache->memcg && sc->memcg && sc->memcg != cache->memcg)
+		return 0;
 	unsigned int cpu;
 	int nid;
 
@@ -61,7 +65,11 @@ static unsigned long kslab_shrink_count(struct shrinker *shrinker,
 		n += kslab_cpu_cached(cache, cpu);
 	if (cache->shared)
 		n += READ_ONCE(cache->shared->mag->rounds);
-	return n ?: SHRINK_EMPTY;
+	/*
+	 * A memcg-aware shrinker's bit stays set only while it never says
+	 * SHRINK_EMPTY: the markers are added once.
+	 */
+	return n ?: cache->memcg ? 0 : SHRINK_EMPTY;
 }
 
 /*
@@ -86,13 +94,68 @@ static unsigned long kslab_shrink_scan(struct shrinker *shrinker,
 	return (pages >> cache->layout.order) * cache->layout.objects;
 }
 
+/*
+ * A KSLAB_ACCOUNT cache's shrinker is memcg-aware (where compat.h has it):
+ * reclaim inside the memcg of the cache's creator asks it, because the
+ * cache keeps a marker per node in a list_lru tied to the shrinker. The
+ * memcg's lists of that list_lru are made by one allocation through it
+ * (kmem_cache_alloc_lru()), charged to the memcg; without them no marker
+ * goes on, and only global reclaim asks the shrinker.
+ */
+static struct kmem_cache *kslab_lru_cachep;
+
+static void kslab_lru_markers(struct kslab_cache *cache)
+{
+	struct mem_cgroup *old;
+	void *probe;
+	int nid;
+
+	if (!cache->memcg || !KSLAB_SHRINKER_MEMCG)
+		return;
+	old = kslab_memcg_enter(cache);
+	probe = kmem_cache_alloc_lru(kslab_lru_cachep, &cache->lru,
+				     GFP_KERNEL_ACCOUNT);
+	kslab_memcg_exit(old);
+	if (!probe)
+		return;
+	kmem_cache_free(kslab_lru_cachep, probe);
+	for_each_node(nid)
+		kslab_lru_add(&cache->lru, &kslab_node_of(cache, nid)->lru_item,
+			      nid, cache->memcg);
+}
+
+static void kslab_lru_teardown(struct kslab_cache *cache)
+{
+	int nid;
+
+	if (!cache->shrinker)
+		return;
+	for_each_node(nid)
+		if (kslab_node_of(cache, nid))
+			kslab_lru_del(&cache->lru,
+				      &kslab_node_of(cache, nid)->lru_item,
+				      nid, cache->memcg);
+	list_lru_destroy(&cache->lru);
+}
+
 static int kslab_shrinker_init(struct kslab_cache *cache)
 {
-	cache->shrinker = kslab_shrinker_create(SHRINKER_NUMA_AWARE,
-						kslab_shrink_count,
+	unsigned int flags = SHRINKER_NUMA_AWARE;
+
+	if (cache->memcg)
+		flags |= KSLAB_SHRINKER_MEMCG;
+	cache->shrinker = kslab_shrinker_create(flags, kslab_shrink_count,
 						kslab_shrink_scan, cache,
 						cache->name);
-	return cache->shrinker ? 0 : -ENOMEM;
+	if (!cache->shrinker)
+		return -ENOMEM;
+	if (kslab_lru_init(&cache->lru, cache->shrinker)) {
+		kslab_shrinker_destroy(cache->shrinker);
+		cache->shrinker = NULL;
+		return -ENOMEM;
+	}
+	kslab_lru_markers(cache);
+	return 0;
 }
 
 /* ---- CPU hotplug ---- */
@@ -207,6 +270,7 @@ static void kslab_cache_teardown(struct kslab_cache *cache)
 	int nid;
 
 	kslab_shrinker_destroy(cache->shrinker);
+	kslab_lru_teardown(cache);
 	if (!hlist_unhashed(&cache->cpuhp))
 		cpuhp_state_remove_instance_nocalls(kslab_cpuhp_state,
 						    &cache->cpuhp);
@@ -223,6 +287,7 @@ static void kslab_cache_teardown(struct kslab_cache *cache)
 		rcu_barrier();
 	free_percpu(cache->cpu);
 	xa_destroy(&cache->slabs);
+	mem_cgroup_put(cache->memcg);
 	kfree(cache);
 }
 
@@ -237,7 +302,8 @@ static struct kslab_cache *kslab_cache_new(const char *name,
 	if (!name || !*name || strlen(name) >= KSLAB_NAME_LEN ||
 	    (flags & ~KSLAB_FLAGS_ALL))
 		return ERR_PTR(-EINVAL);
-	cache = kzalloc(struct_size(cache, node, nr_node_ids), GFP_KERNEL);
+	cache = kzalloc(struct_size(cache, node, nr_node_ids),
+			GFP_KERNEL | (flags & KSLAB_ACCOUNT ? __GFP_ACCOUNT : 0));
 	if (!cache)
 		return ERR_PTR(-ENOMEM);
 	err = kslab_layout_compute(size, align, flags & KSLAB_DEBUG,
@@ -249,6 +315,9 @@ static struct kslab_cache *kslab_cache_new(const char *name,
 	strscpy(cache->name, name, sizeof(cache->name));
 	cache->flags = flags;
 	cache->gfp = flags & KSLAB_ACCOUNT ? __GFP_ACCOUNT : 0;
+	/* The creator's memcg pays for the cache, whoever grows it later. */
+	if (flags & KSLAB_ACCOUNT)
+		cache->memcg = get_mem_cgroup_from_mm(current->mm);
 	cache->id = atomic_inc_return(&kslab_next_id);
 	mutex_init(&cache->mutex);
 	INIT_WORK(&cache->resize_work, kslab_resize_work);
@@ -261,7 +330,7 @@ static int kslab_cache_setup(struct kslab_cache *cache)
 {
 	int nid, err;
 
-	cache->cpu = alloc_percpu(struct kslab_cpu);
+	cache->cpu = alloc_percpu_gfp(struct kslab_cpu, GFP_KERNEL | cache->gfp);
 	if (!cache->cpu)
 		return -ENOMEM;
 	for_each_node(nid) {
@@ -372,8 +441,8 @@ EXPORT_SYMBOL_GPL(kslab_cache_name);
 /* ---- module ---- */
 
 /**
- * kslab_core_init() - set up the flush workqueue, the hotplug state and the
- * stats files.
+ * kslab_core_init() - set up the list_lru probe cache, the flush workqueue,
+ * the hotplug state and the stats files.
  *
  * Context: module init; sleeps.
  * Return: 0 or -errno.
@@ -382,9 +451,13 @@ int kslab_core_init(void)
 {
 	int ret;
 
+	kslab_lru_cachep = kmem_cache_create("kslab_lru", sizeof(long), 0, 0,
+					     NULL);
+	if (!kslab_lru_cachep)
+		return -ENOMEM;
 	ret = kslab_magazines_wq_init();
 	if (ret)
-		return ret;
+		goto err_lru;
 	ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "kslab:dead",
 				      NULL, kslab_cpu_dead);
 	if (ret < 0)
@@ -399,6 +472,8 @@ err_cpuhp:
 	cpuhp_remove_multi_state(kslab_cpuhp_state);
 err_wq:
 	kslab_magazines_wq_exit();
+err_lru:
+	kmem_cache_destroy(kslab_lru_cachep);
 	return ret;
 }
 
@@ -415,4 +490,5 @@ void kslab_core_exit(void)
 	kslab_stats_exit();
 	cpuhp_remove_multi_state(kslab_cpuhp_state);
 	kslab_magazines_wq_exit();
+	kmem_cache_destroy(kslab_lru_cachep);
 }

@@ -217,7 +217,7 @@ int kslab_debug_track_slab(struct kslab_cache *cache, struct kslab_slab *slab,
 	if (!(cache->flags & KSLAB_DEBUG))
 		return 0;
 	return xa_err(xa_store(&cache->slabs, page_to_pfn(slab->page), slab,
-			       gfp & KSLAB_GFP_PASS));
+			       (gfp & KSLAB_GFP_PASS) | cache->gfp));
 }
 
 /**

@@ -17,10 +17,13 @@
 
 #include <linux/cache.h>
 #include <linux/list.h>
+#include <linux/list_lru.h>
 #include <linux/local_lock.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/sched/mm.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -153,6 +156,8 @@ struct kslab_slab {
  *	memory); else NUMA_NO_NODE. Rents of this node take objects from
  *	that node's lists after their own, so that its slabs fill up. A hint:
  *	READ_ONCE and WRITE_ONCE, no lock.
+ * @lru_item: the cache's marker on its list_lru for this node, so that
+ *	reclaim in the cache's memcg asks its shrinker (const after create).
  * @depot: the node's depot, on its own cache line.
  */
 struct kslab_node {
@@ -164,6 +169,7 @@ struct kslab_node {
 	unsigned long nr_empty;
 	unsigned long nr_free;
 	int fallback;
+	struct list_head lru_item;
 	struct kslab_depot depot ____cacheline_aligned_in_smp;
 };
 
@@ -172,7 +178,11 @@ struct kslab_node {
  * @cpu: the per-CPU layer.
  * @flags: KSLAB_* flags (const).
  * @poison: debug mode poisons free objects (debug and no @ctor) (const).
- * @gfp: gfp bits added to every page allocation, __GFP_ACCOUNT (const).
+ * @gfp: gfp bits added to every allocation of the cache, __GFP_ACCOUNT
+ *	with KSLAB_ACCOUNT (const).
+ * @memcg: KSLAB_ACCOUNT: the memcg of the cache's creator, charged for
+ *	every allocation of the cache whoever makes it (kslab_memcg_enter());
+ *	a reference is held. Else NULL (const).
  * @layout: slot layout (const).
  * @ctor: constructor run on every object of a new slab, or NULL (const).
  * @magazine_size: size of new magazines (KSLAB_LOCKED: of the shared one);
@@ -182,6 +192,8 @@ struct kslab_node {
  * @mutex: serialises tune (the resize work's too) and shrink.
  * @resize_work: grows the magazines when a depot is contended.
  * @shrinker: gives memory back under pressure.
+ * @lru: holds the nodes' @lru_item markers of @memcg (a list_lru tied to
+ *	@shrinker, which reclaim in @memcg then asks).
  * @cpuhp: on the CPU hotplug state's instance list.
  * @list: on kslab_caches (kslab_caches_mutex).
  * @slabs: debug mode: head pfn -> slab, to recognise foreign pointers;
@@ -198,6 +210,7 @@ struct kslab_cache {
 	unsigned int flags;
 	bool poison;
 	gfp_t gfp;
+	struct mem_cgroup *memcg;
 	struct kslab_layout layout;
 	void (*ctor)(void *obj);
 	unsigned int magazine_size;
@@ -206,6 +219,7 @@ struct kslab_cache {
 	struct mutex mutex;	/* tune, resize, shrink */
 	struct work_struct resize_work;
 	struct shrinker *shrinker;
+	struct list_lru lru;
 	struct hlist_node cpuhp;
 	struct list_head list;
 	struct xarray slabs;
@@ -237,7 +251,8 @@ void *kslab_slab_obj(struct kslab_cache *cache, struct kslab_slab *slab,
 int kslab_node_init(struct kslab_cache *cache, int nid);
 
 /* ---- magazine.c: per-CPU magazines, depot ---- */
-struct kslab_magazine *kslab_magazine_alloc(unsigned int size, gfp_t gfp,
+struct kslab_magazine *kslab_magazine_alloc(struct kslab_cache *cache,
+					    unsigned int size, gfp_t gfp,
 					    int nid);
 void kslab_magazine_free(struct kslab_magazine *mag);
 unsigned int kslab_cpu_cached(struct kslab_cache *cache, unsigned int cpu);
@@ -303,6 +318,33 @@ static inline struct kslab_node *kslab_node_of(struct kslab_cache *cache,
 					       int nid)
 {
 	return cache->node[nid];
+}
+
+/**
+ * kslab_memcg_enter() - charge what follows to the cache's memcg.
+ * @cache: the cache.
+ *
+ * With KSLAB_ACCOUNT, the cache's allocations (all made with @cache->gfp)
+ * are charged to its creator's memcg, not to whichever task's rent or
+ * return or work item happens to make them. Pair with kslab_memcg_exit().
+ *
+ * Context: task context.
+ * Return: the memcg to restore.
+ */
+static inline struct mem_cgroup *kslab_memcg_enter(struct kslab_cache *cache)
+{
+	return set_active_memcg(cache->memcg);
+}
+
+/**
+ * kslab_memcg_exit() - end what kslab_memcg_enter() began.
+ * @old: what it returned.
+ *
+ * Context: task context.
+ */
+static inline void kslab_memcg_exit(struct mem_cgroup *old)
+{
+	set_active_memcg(old);
 }
 
 /**

@@ -34,20 +34,25 @@
 /* ---- magazines ---- */
 
 /**
- * kslab_magazine_alloc() - allocate an empty magazine.
+ * kslab_magazine_alloc() - allocate an empty magazine of a cache, charged
+ *	to the cache's memcg with KSLAB_ACCOUNT.
+ * @cache: the cache.
  * @size: its capacity, 0 or more.
- * @gfp: allocation flags.
+ * @gfp: allocation flags (the cache's own are added).
  * @nid: preferred node, or NUMA_NO_NODE.
  *
  * Context: task context; may sleep when @gfp allows it.
  * Return: the magazine or NULL.
  */
-struct kslab_magazine *kslab_magazine_alloc(unsigned int size, gfp_t gfp,
+struct kslab_magazine *kslab_magazine_alloc(struct kslab_cache *cache,
+					    unsigned int size, gfp_t gfp,
 					    int nid)
 {
 	struct kslab_magazine *mag;
+	struct mem_cgroup *old = kslab_memcg_enter(cache);
 
-	mag = kmalloc_node(struct_size(mag, objs, size), gfp, nid);
+	mag = kmalloc_node(struct_size(mag, objs, size), gfp | cache->gfp, nid);
+	kslab_memcg_exit(old);
 	if (mag) {
 		mag->rounds = 0;
 		mag->size = size;
@@ -418,7 +423,7 @@ static enum kslab_counter kslab_return_stale(struct kslab_cache *cache,
 	struct kslab_magazine *mag;
 
 	kslab_magazine_empty_out(cache, cc->previous);
-	mag = kslab_magazine_alloc(READ_ONCE(cache->magazine_size),
+	mag = kslab_magazine_alloc(cache, READ_ONCE(cache->magazine_size),
 				   GFP_NOWAIT | __GFP_NOWARN, numa_mem_id());
 	if (mag) {
 		kslab_magazine_free(cc->previous);
@@ -438,7 +443,7 @@ static enum kslab_counter kslab_return_exchange(struct kslab_cache *cache,
 		return kslab_return_stale(cache, cc);
 	empty = kslab_depot_put_full(cache, depot, cc->previous, NULL);
 	if (!empty && READ_ONCE(depot->nr_full) < depot->max_full) {
-		spare = kslab_magazine_alloc(READ_ONCE(cache->magazine_size),
+		spare = kslab_magazine_alloc(cache, READ_ONCE(cache->magazine_size),
 					     GFP_NOWAIT | __GFP_NOWARN,
 					     numa_mem_id());
 		if (spare)
@@ -702,8 +707,8 @@ static void kslab_flush_queue(struct kslab_cache *cache, unsigned int cpu,
 	if (!kslab_cpu_peek(cache, cpu, &cur) && (!resize || cur == size))
 		return;
 	if (resize && cur != size) {
-		f->mags[0] = kslab_magazine_alloc(size, GFP_KERNEL, nid);
-		f->mags[1] = kslab_magazine_alloc(size, GFP_KERNEL, nid);
+		f->mags[0] = kslab_magazine_alloc(cache, size, GFP_KERNEL, nid);
+		f->mags[1] = kslab_magazine_alloc(cache, size, GFP_KERNEL, nid);
 		if (!f->mags[0] || !f->mags[1]) {
 			/* Keep the old size on this CPU: only drain it. */
 			kfree(f->mags[0]);
@@ -827,8 +832,8 @@ int kslab_magazines_init(struct kslab_cache *cache)
 		int nid = cpu_to_mem(cpu);
 
 		local_lock_init(&cc->lock);
-		cc->loaded = kslab_magazine_alloc(size, GFP_KERNEL, nid);
-		cc->previous = kslab_magazine_alloc(size, GFP_KERNEL, nid);
+		cc->loaded = kslab_magazine_alloc(cache, size, GFP_KERNEL, nid);
+		cc->previous = kslab_magazine_alloc(cache, size, GFP_KERNEL, nid);
 		if (!cc->loaded || !cc->previous)
 			return -ENOMEM;
 	}

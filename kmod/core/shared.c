@@ -32,11 +32,11 @@ int kslab_shared_init(struct kslab_cache *cache)
 {
 	struct kslab_shared *shared;
 
-	shared = kzalloc(sizeof(*shared), GFP_KERNEL);
+	shared = kzalloc(sizeof(*shared), GFP_KERNEL | cache->gfp);
 	if (!shared)
 		return -ENOMEM;
 	spin_lock_init(&shared->lock);
-	shared->mag = kslab_magazine_alloc(cache->magazine_size,
+	shared->mag = kslab_magazine_alloc(cache, cache->magazine_size,
 					   GFP_KERNEL, NUMA_NO_NODE);
 	if (!shared->mag) {
 		kfree(shared);

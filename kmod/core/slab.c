@@ -149,26 +149,15 @@ static void kslab_slab_init(struct kslab_cache *cache, struct kslab_slab *slab)
 	}
 }
 
-/**
- * kslab_slab_new() - allocate a slab, on no list yet.
- * @cache: the cache.
- * @nid: preferred node, not NUMA_NO_NODE (the page allocator may fall back
- *	to another; @nid's fallback then names it, see
- *	kslab_slab_alloc_bulk()).
- * @gfp: allocation flags; may sleep when they allow it.
- *
- * Context: task context, no kslab lock held.
- * Return: the slab, all of its objects free and constructed, or NULL.
- */
-struct kslab_slab *kslab_slab_new(struct kslab_cache *cache, int nid,
-				  gfp_t gfp)
+static struct kslab_slab *__kslab_slab_new(struct kslab_cache *cache,
+					   int nid, gfp_t gfp)
 {
 	unsigned int objects = cache->layout.objects;
 	struct kslab_slab *slab;
 	struct page *page;
 
 	slab = kmalloc_node(struct_size(slab, free, objects),
-			    gfp & KSLAB_GFP_PASS, nid);
+			    (gfp & KSLAB_GFP_PASS) | cache->gfp, nid);
 	if (!slab)
 		return NULL;
 	page = kslab_pages_alloc(cache, nid, gfp);
@@ -192,6 +181,30 @@ free_page:
 free_slab:
 	kfree(slab);
 	return NULL;
+}
+
+/**
+ * kslab_slab_new() - allocate a slab, on no list yet.
+ * @cache: the cache.
+ * @nid: preferred node, not NUMA_NO_NODE (the page allocator may fall back
+ *	to another; @nid's fallback then names it, see
+ *	kslab_slab_alloc_bulk()).
+ * @gfp: allocation flags; may sleep when they allow it.
+ *
+ * The slab, its descriptor and its debug index entry are charged to the
+ * cache's memcg with KSLAB_ACCOUNT.
+ *
+ * Context: task context, no kslab lock held.
+ * Return: the slab, all of its objects free and constructed, or NULL.
+ */
+struct kslab_slab *kslab_slab_new(struct kslab_cache *cache, int nid,
+				  gfp_t gfp)
+{
+	struct mem_cgroup *old = kslab_memcg_enter(cache);
+	struct kslab_slab *slab = __kslab_slab_new(cache, nid, gfp);
+
+	kslab_memcg_exit(old);
+	return slab;
 }
 
 /*
@@ -501,13 +514,14 @@ int kslab_node_init(struct kslab_cache *cache, int nid)
 	int home = node_state(nid, N_NORMAL_MEMORY) ? nid : NUMA_NO_NODE;
 	struct kslab_node *node;
 
-	node = kzalloc_node(sizeof(*node), GFP_KERNEL, home);
+	node = kzalloc_node(sizeof(*node), GFP_KERNEL | cache->gfp, home);
 	if (!node)
 		return -ENOMEM;
 	spin_lock_init(&node->list_lock);
 	INIT_LIST_HEAD(&node->partial);
 	INIT_LIST_HEAD(&node->full);
 	INIT_LIST_HEAD(&node->empty);
+	INIT_LIST_HEAD(&node->lru_item);
 	spin_lock_init(&node->depot.lock);
 	INIT_LIST_HEAD(&node->depot.full);
 	INIT_LIST_HEAD(&node->depot.empty);

@@ -62,7 +62,7 @@ static int kslab_handles_grow(struct kslab_handles *t, unsigned int want)
 		return 0;
 	if (base >= KSLAB_SLOTS_MAX)
 		return -ENOSPC;
-	chunk = kcalloc(KSLAB_CHUNK_SLOTS, sizeof(*chunk), GFP_KERNEL_ACCOUNT);
+	chunk = kcalloc(KSLAB_CHUNK_SLOTS, sizeof(*chunk), KSLAB_SESSION_GFP);
 	if (!chunk)
 		return -ENOMEM;
 	for (i = 0; i < KSLAB_CHUNK_SLOTS; i++) {
@@ -70,7 +70,7 @@ static int kslab_handles_grow(struct kslab_handles *t, unsigned int want)
 		chunk[i].next_free = base + i + 1;
 	}
 	ret = xa_err(xa_store(&t->chunks, base / KSLAB_CHUNK_SLOTS, chunk,
-			      GFP_KERNEL_ACCOUNT));
+			      KSLAB_SESSION_GFP));
 	if (ret) {
 		kfree(chunk);
 		return ret;

@@ -17,12 +17,20 @@
 #define _KSLAB_DEVICE_HANDLES_H
 
 #include <linux/bits.h>
+#include <linux/gfp.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/nospec.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
+
+/*
+ * Allocations a session makes for its caller: charged to the caller's
+ * memcg, and failing (-ENOMEM) at its limit rather than OOM-killing.
+ */
+#define KSLAB_SESSION_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | \
+				 __GFP_NOWARN)
 
 /* Largest cache id: the 16 top bits of a handle. */
 #define KSLAB_CACHE_ID_MAX	U16_MAX

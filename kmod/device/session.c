@@ -162,7 +162,7 @@ static struct kslab_scache *kslab_cache_get(struct kslab_session *s, u32 id)
 
 static struct kslab_scache *kslab_scache_new(struct kslab_session *s)
 {
-	struct kslab_scache *c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
+	struct kslab_scache *c = kzalloc(sizeof(*c), KSLAB_SESSION_GFP);
 	int id;
 
 	if (!c)
@@ -250,7 +250,7 @@ int kslab_session_create(struct kslab_session *s, unsigned int backend,
 	ret = kslab_pool_create(&c->pool, backend, &pa);
 	if (ret)
 		goto err_free;
-	ret = xa_insert(&s->caches, c->table.id, c, GFP_KERNEL_ACCOUNT);
+	ret = xa_insert(&s->caches, c->table.id, c, KSLAB_SESSION_GFP);
 	if (ret)
 		goto err_pool;
 	s->nr_caches++;
@@ -354,7 +354,7 @@ static int kslab_rent_step(struct kslab_scache *c, u64 __user *uh,
 	ret = kslab_handles_get(&c->table, n, idx);
 	if (ret)
 		return ret;
-	got = kslab_pool_rent_bulk(&c->pool, GFP_KERNEL_ACCOUNT, n, objs);
+	got = kslab_pool_rent_bulk(&c->pool, KSLAB_SESSION_GFP, n, objs);
 	spin_lock(&c->table.lock);
 	for (i = 0; i < got; i++)
 		handles[i] = kslab_handles_handle(&c->table, idx[i]);
@@ -624,7 +624,7 @@ int kslab_session_obj_read(struct kslab_session *s,
  */
 struct kslab_session *kslab_session_open(void)
 {
-	struct kslab_session *s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	struct kslab_session *s = kzalloc(sizeof(*s), KSLAB_SESSION_GFP);
 
 	if (!s)
 		return NULL;

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 #include "kselftest_harness.h"
 
@@ -85,7 +86,7 @@ static int cg_write_long(const char *file, long value)
 }
 
 /* cgroup2 with the memory controller, and a group of our own; or 0. */
-static int memcg_setup(void)
+static int cgroup_setup(void)
 {
 	char buf[256] = "";
 	int fd;
@@ -114,103 +115,195 @@ static long stats_pages(int fd, int id)
 	return kslab_dev_stats(fd, id, &st) ? -1 : (long)st.pages;
 }
 
-TEST(memcg_bounds_a_session)
+/* The kernel's release as major * 100 + minor. */
+static int kernel_version(void)
 {
-	uint64_t *h = calloc(LOCKED_CAP * 2, sizeof(*h));
-	struct kslab_cache_create req = { 0 };
-	char name[KSLAB_NAME_MAX], pid[32];
-	long c0, c1, cur, pages, oom0, anon;
-	int fd, ids[NR_CACHES], locked, i, n, rented = 0, ret;
-	char *mem;
+	struct utsname u;
+	int major = 0, minor = 0;
 
-	ASSERT_NE(NULL, h);
-	ret = memcg_setup();
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return 0;
+	return major * 100 + minor;
+}
+
+FIXTURE(memcg) {
+	int fd;
+	long c0, oom0;
+	char name[KSLAB_NAME_MAX];
+	char pid[32];
+	uint64_t *h;
+};
+
+FIXTURE_SETUP(memcg)
+{
+	int ret = cgroup_setup();
+
+	self->fd = -1;
+	self->h = NULL;
 	if (ret)
 		SKIP(return, "no cgroup2 memory controller: %s", strerror(-ret));
-	snprintf(pid, sizeof(pid), "%d", getpid());
-	ASSERT_EQ(0, write_str(GROUP "/cgroup.procs", pid));
+	self->h = calloc(LOCKED_CAP * 2, sizeof(*self->h));
+	ASSERT_NE(NULL, self->h);
+	snprintf(self->pid, sizeof(self->pid), "%d", getpid());
+	ASSERT_EQ(0, write_str(GROUP "/cgroup.procs", self->pid));
 	ASSERT_EQ(0, cg_write_long("memory.max", 1L << 30));
-	oom0 = cg_key("memory.events", "oom_kill");
-	fd = kslab_dev_open(NULL);
-	ASSERT_LE(0, fd);
-	c0 = cg_read("memory.current");
-	ASSERT_LT(0, c0);
+	self->oom0 = cg_key("memory.events", "oom_kill");
+	self->fd = kslab_dev_open(NULL);
+	ASSERT_LE(0, self->fd);
+	self->c0 = cg_read("memory.current");
+	ASSERT_LT(0, self->c0);
+}
 
-	/*
-	 * 1. Caches charge their metadata: here the shared magazine of
-	 * kslab-locked caches, 512 KiB each at the largest capacity. Charges
-	 * reach memory.current in batches of up to 64 pages per CPU (the
-	 * memcg stock), hence the large amounts.
-	 */
+FIXTURE_TEARDOWN(memcg)
+{
+	if (self->fd >= 0)
+		kslab_dev_close(self->fd);
+	if (self->h)
+		write_str(CG "/cgroup.procs", self->pid);
+	free(self->h);
+}
+
+/* A kslab-locked cache of OBJ-byte objects with a LOCKED_CAP magazine. */
+static int locked_cache(FIXTURE_DATA(memcg) *self)
+{
+	struct kslab_cache_create req = {
+		.backend = KSLAB_BACKEND_LOCKED,
+		.object_size = OBJ,
+		.capacity = LOCKED_CAP,
+		.name = (uintptr_t)test_name(self->name, sizeof(self->name),
+					     "l"),
+	};
+
+	return kslab_dev_cache_create_args(self->fd, &req);
+}
+
+/* Rent until RENT fails or @max objects; returns how many, *@err the end. */
+static int rent_until(FIXTURE_DATA(memcg) *self, int id, int max, int *err)
+{
+	int rented = 0, n = 0;
+
+	while (rented + BATCH <= max) {
+		n = kslab_dev_rent(self->fd, id, self->h + rented, BATCH);
+		if (n < 0)
+			break;
+		rented += n;
+	}
+	*err = n < 0 ? n : 0;
+	return rented;
+}
+
+static int return_all(FIXTURE_DATA(memcg) *self, int id, int rented)
+{
+	int i, n;
+
+	for (i = 0; i < rented; i += n) {
+		n = kslab_dev_return(self->fd, id, self->h + i,
+				     rented - i < KSLAB_BATCH_MAX ?
+				     rented - i : KSLAB_BATCH_MAX);
+		if (n <= 0)
+			return n;
+	}
+	return 0;
+}
+
+/*
+ * Caches charge their metadata: here the shared magazine of kslab-locked
+ * caches, 512 KiB each at the largest capacity. Charges reach
+ * memory.current in batches of up to 64 pages per CPU (the memcg stock),
+ * hence the large amounts.
+ */
+TEST_F(memcg, metadata_is_charged)
+{
+	struct kslab_cache_create req = { 0 };
+	int ids[NR_CACHES], i;
+	long c1;
+
 	for (i = 0; i < NR_CACHES; i++) {
 		req.backend = KSLAB_BACKEND_LOCKED;
 		req.object_size = 64;
 		req.capacity = KSLAB_CAPACITY_MAX;
-		req.name = (uintptr_t)test_name(name, sizeof(name), "m");
-		ids[i] = kslab_dev_cache_create_args(fd, &req);
+		req.name = (uintptr_t)test_name(self->name, sizeof(self->name),
+						"m");
+		ids[i] = kslab_dev_cache_create_args(self->fd, &req);
 		ASSERT_LT(0, ids[i]);
 	}
 	c1 = cg_read("memory.current");
-	EXPECT_LE(NR_CACHES * (KSLAB_CAPACITY_MAX * 8L) - SLACK, c1 - c0)
-		TH_LOG("%d caches charged %ld bytes", NR_CACHES, c1 - c0);
+	EXPECT_LE(NR_CACHES * (KSLAB_CAPACITY_MAX * 8L) - SLACK, c1 - self->c0)
+		TH_LOG("%d caches charged %ld bytes", NR_CACHES, c1 - self->c0);
 	for (i = 0; i < NR_CACHES; i++)
-		EXPECT_EQ(0, kslab_dev_cache_destroy(fd, ids[i]));
+		EXPECT_EQ(0, kslab_dev_cache_destroy(self->fd, ids[i]));
+}
 
-	/* 2. At the limit RENT is -ENOMEM, and nothing is OOM-killed. */
-	req.backend = KSLAB_BACKEND_LOCKED;
-	req.object_size = OBJ;
-	req.magazine_size = 0;
-	req.capacity = LOCKED_CAP;
-	req.name = (uintptr_t)test_name(name, sizeof(name), "l");
-	locked = kslab_dev_cache_create_args(fd, &req);
-	ASSERT_LT(0, locked);
+/* At the limit RENT is -ENOMEM, and nothing is OOM-killed. */
+TEST_F(memcg, limit_is_enomem)
+{
+	int id = locked_cache(self), rented, err;
+
+	ASSERT_LT(0, id);
 	ASSERT_EQ(0, cg_write_long("memory.max",
 				   cg_read("memory.current") + (12L << 20)));
-	for (;;) {
-		n = kslab_dev_rent(fd, locked, h + rented, BATCH);
-		if (n < 0)
-			break;
-		rented += n;
-		ASSERT_GE(LOCKED_CAP * 2, rented + BATCH);
-	}
-	EXPECT_EQ(-ENOMEM, n) TH_LOG("RENT at the limit: %s", strerror(-n));
+	rented = rent_until(self, id, LOCKED_CAP * 2, &err);
+	/* No room for our own reads at the limit: lift it first. */
+	ASSERT_EQ(0, cg_write_long("memory.max", 1L << 30));
+	EXPECT_EQ(-ENOMEM, err) TH_LOG("RENT at the limit: %s", strerror(-err));
 	EXPECT_LE(8L << 20, (long)rented * OBJ)
 		TH_LOG("rented %d objects before the limit", rented);
-	EXPECT_EQ(oom0, cg_key("memory.events", "oom_kill"));
+	EXPECT_EQ(self->oom0, cg_key("memory.events", "oom_kill"));
+	EXPECT_EQ(0, return_all(self, id, rented));
+}
 
-	/* 3. Pressure in the group makes kslab give back what it holds. */
-	for (i = 0; i < rented; i += n) {
-		n = kslab_dev_return(fd, locked, h + i,
-				     rented - i < KSLAB_BATCH_MAX ?
-				     rented - i : KSLAB_BATCH_MAX);
-		ASSERT_LT(0, n);
-	}
-	pages = stats_pages(fd, locked);
+/* Pressure in the group makes kslab give back the free objects it holds. */
+TEST_F(memcg, pressure_takes_back)
+{
+	int id, rented, err;
+	long pages, cur, anon, left;
+	char *mem;
+
+	if (kernel_version() < 608)
+		SKIP(return, "kslab's shrinker is memcg-aware from 6.8 (list_lru_add() with a memcg)");
+	id = locked_cache(self);
+	ASSERT_LT(0, id);
+	rented = rent_until(self, id, LOCKED_CAP, &err);
+	ASSERT_EQ(LOCKED_CAP, rented) TH_LOG("RENT: %s", strerror(-err));
+	ASSERT_EQ(0, return_all(self, id, rented));
+	pages = stats_pages(self->fd, id);
 	ASSERT_LT(1024, pages) TH_LOG("kslab holds %ld pages", pages);
 	cur = cg_read("memory.current");
-	anon = cg_read("memory.max") - cur + pages * 4096 / 2;
+	/* Room for 2 MiB; touch 2 MiB and half of what kslab holds. */
+	anon = (2L << 20) + pages * 4096 / 2;
 	mem = mmap(NULL, anon, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, mem);
+	ASSERT_EQ(0, cg_write_long("memory.max", cur + (2L << 20)));
 	memset(mem, 1, anon);
-	EXPECT_GT(pages / 2, stats_pages(fd, locked))
-		TH_LOG("kslab still holds %ld of %ld pages",
-		       stats_pages(fd, locked), pages);
-	EXPECT_EQ(oom0, cg_key("memory.events", "oom_kill"));
 	munmap(mem, anon);
+	ASSERT_EQ(0, cg_write_long("memory.max", 1L << 30));
+	left = stats_pages(self->fd, id);
+	EXPECT_GT(pages / 2, left) TH_LOG("kslab still holds %ld of %ld pages",
+					  left, pages);
+	EXPECT_EQ(self->oom0, cg_key("memory.events", "oom_kill"));
+}
 
-	/* 4. The session gone, the group is back where it started. */
-	kslab_dev_close(fd);
+/* The session gone, the group is back where it started. */
+TEST_F(memcg, session_end_uncharges)
+{
+	int id = locked_cache(self), rented, err, i;
+	long cur = 0;
+
+	ASSERT_LT(0, id);
+	rented = rent_until(self, id, LOCKED_CAP / 2, &err);
+	ASSERT_EQ(LOCKED_CAP / 2, rented);
+	ASSERT_EQ(0, return_all(self, id, rented / 2));
+	kslab_dev_close(self->fd);
+	self->fd = -1;
 	for (i = 0; i < 50; i++) {
 		cur = cg_read("memory.current");
-		if (cur <= c0 + SLACK)
+		if (cur <= self->c0 + SLACK)
 			break;
 		usleep(100 * 1000);
 	}
-	EXPECT_GE(c0 + SLACK, cur) TH_LOG("memory.current %ld, was %ld",
-					  cur, c0);
-	write_str(CG "/cgroup.procs", pid);
-	free(h);
+	EXPECT_GE(self->c0 + SLACK, cur)
+		TH_LOG("memory.current %ld, was %ld", cur, self->c0);
 }
 
 TEST_HARNESS_MAIN
