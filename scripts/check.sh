@@ -113,6 +113,17 @@ else
 	fail "checkpatch --strict (log: $logs/checkpatch.log)"
 fi
 
+# --- kernel-doc -Wall: every documented comment complete ---
+if (find "$src/kmod" "$src/kunit" "$src/include" -name "*.[ch]" \
+	! -name "*.mod.c" | sort; echo "$src/userspace/libkslab.h") |
+	xargs "$KSRC/scripts/kernel-doc" -Wall -none >"$logs/kernel-doc.log" 2>&1 &&
+	! grep -q . "$logs/kernel-doc.log"; then
+	pass "kernel-doc -Wall"
+else
+	cat "$logs/kernel-doc.log"
+	fail "kernel-doc -Wall (log: $logs/kernel-doc.log)"
+fi
+
 # --- layers: includes point one way (device -> bench -> backends -> core) ---
 if "$here/check-layers.sh" "$src" >"$logs/layers.log" 2>&1; then
 	pass "layers: every include points down, the core knows nothing of the ABI"

@@ -35,7 +35,9 @@ static const char *const usage_text =
 "  --quiet           no table\n"
 "  --require-all     fail when a command is missing (-ENOTTY) or a backend the\n"
 "                    module lists in VERSION answers -EOPNOTSUPP\n"
-"  --device PATH     default " KSLAB_DEVICE_PATH "\n";
+"  --device PATH     default " KSLAB_DEVICE_PATH "\n"
+"  -h, --help        this text\n"
+"  --version         the client's ABI version\n";
 
 /* ================== Options ================== */
 
@@ -139,7 +141,8 @@ static void default_opts(struct bench_opts *o)
 
 enum { O_BACKENDS = 256, O_PATTERNS, O_SIZES, O_HOLDS, O_BULKS, O_CPUS,
 	O_ALL_SIZES, O_REPS, O_TARGET, O_MAX_ITERS, O_UNIT, O_JSON, O_CSV,
-	O_PROGRESS, O_QUIET, O_REQUIRE_ALL, O_DEVICE, O_HELP };
+	O_PROGRESS, O_QUIET, O_REQUIRE_ALL, O_DEVICE, O_HELP = 'h',
+	O_VERSION = 257 + 32 };
 
 static const struct option long_opts[] = {
 	{ "backends", required_argument, NULL, O_BACKENDS },
@@ -160,6 +163,7 @@ static const struct option long_opts[] = {
 	{ "require-all", no_argument, NULL, O_REQUIRE_ALL },
 	{ "device", required_argument, NULL, O_DEVICE },
 	{ "help", no_argument, NULL, O_HELP },
+	{ "version", no_argument, NULL, O_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -240,18 +244,39 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 	int c;
 
 	default_opts(o);
-	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
 		if (c == O_HELP) {
 			fputs(usage_text, stdout);
 			exit(0);
 		}
+		if (c == O_VERSION) {
+			printf("kslab-bench, ABI version %d\n", KSLAB_ABI_VERSION);
+			exit(0);
+		}
+		if (c == '?' || c == ':') {
+			/* optind has moved past the option getopt refused */
+			fprintf(stderr, "kslab-bench: unknown option or missing value: %s\n%s",
+				argv[optind - 1], usage_text);
+			return -EINVAL;
+		}
 		if (parse_opt(c, o)) {
-			fprintf(stderr, "kslab-bench: bad option or value\n%s",
-				usage_text);
+			/* --opt=value is one word; --opt value two */
+			const char *opt = argv[optind - 1];
+
+			if (optarg && optarg == opt && optind >= 2)
+				opt = argv[optind - 2];
+			fprintf(stderr, "kslab-bench: bad value for %s: %s\n%s",
+				opt, optarg ? optarg : "", usage_text);
 			return -EINVAL;
 		}
 	}
-	return optind == argc ? 0 : -EINVAL;
+	if (optind != argc) {
+		fprintf(stderr, "kslab-bench: unexpected argument: %s\n%s",
+			argv[optind], usage_text);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* ================== Suite ================== */

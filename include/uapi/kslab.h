@@ -166,6 +166,30 @@ enum kslab_backend {
 /**
  * enum kslab_stat - per-cache counters, index of each in
  *	&struct kslab_stats.counters. A counter a backend does not keep reads 0.
+ * @KSLAB_STAT_RENT: objects rented.
+ * @KSLAB_STAT_RETURN: objects returned.
+ * @KSLAB_STAT_RENT_LOADED: rents served by the CPU's loaded magazine (kslab).
+ * @KSLAB_STAT_RENT_PREVIOUS: rents after swapping in the previous magazine.
+ * @KSLAB_STAT_RENT_DEPOT: rents served by a full magazine of the depot
+ *	(kslab-locked: by its shared free stack).
+ * @KSLAB_STAT_RENT_SLAB: rents served from the slabs.
+ * @KSLAB_STAT_RETURN_LOADED: returns into the loaded magazine.
+ * @KSLAB_STAT_RETURN_PREVIOUS: returns after swapping in the previous one.
+ * @KSLAB_STAT_RETURN_DEPOT: returns after trading a full magazine at the
+ *	depot (kslab-locked: into its shared free stack).
+ * @KSLAB_STAT_RETURN_SLAB: returns that went to the slabs.
+ * @KSLAB_STAT_RETURN_REMOTE: returns of an object of another NUMA node.
+ * @KSLAB_STAT_DEPOT_CONTENDED: contended depot lock acquisitions.
+ * @KSLAB_STAT_MAGAZINE_RESIZE: magazine size changes.
+ * @KSLAB_STAT_SLAB_ALLOC: slabs allocated.
+ * @KSLAB_STAT_SLAB_FREE: slabs freed.
+ * @KSLAB_STAT_PAGES_ALLOC: pages allocated.
+ * @KSLAB_STAT_PAGES_FREE: pages freed.
+ * @KSLAB_STAT_RENT_FAIL: rents that got no object.
+ * @KSLAB_STAT_BULK_FALLBACK: bulk calls done as a loop of single calls
+ *	(backends without a bulk API).
+ * @KSLAB_STAT_SHRINK: shrinks, explicit or by the shrinker.
+ * @KSLAB_STAT_DEBUG_ERROR: misuses found by KSLAB_CACHE_DEBUG.
  * @KSLAB_STAT_NR: number of counters (at most KSLAB_STAT_MAX).
  */
 enum kslab_stat {
