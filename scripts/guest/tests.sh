@@ -4,6 +4,9 @@
 # and let kmemleak scan. Results go to the console between markers.
 . /kslab/lib.sh
 
+# Without the module a kselftest SKIPs as a whole (status 4), the
+# kselftest way, rather than fail.
+section skip without-module sh -c '/kslab/version_test; [ $? -eq 4 ]'
 section load kslab insmod /kslab/kslab.ko
 # The sample module uses the public API; its init fails if anything does.
 section load kslab_sample insmod /kslab/kslab_sample.ko

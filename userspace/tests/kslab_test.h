@@ -7,6 +7,7 @@
 #define _KSLAB_TEST_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,27 @@
 /* Below vm.mmap_min_addr: never mapped. */
 #define UNMAPPED_PTR	((void *)0x1000UL)
 #define PARAM_DIR	"/sys/module/kslab/parameters/"
+
+/*
+ * Before any test: a program that cannot reach the device here (kslab.ko
+ * not loaded, or not allowed to open it) SKIPs as a whole with the reason
+ * and exit status 4, the kselftest way, instead of failing every test.
+ */
+__attribute__((constructor)) static void kslab_test_need_device(void)
+{
+	int fd = open(KSLAB_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return;
+	}
+	if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
+		ksft_exit_skip("no %s: kslab.ko is not loaded\n",
+			       KSLAB_DEVICE_PATH);
+	if (errno == EACCES || errno == EPERM)
+		ksft_exit_skip("cannot open %s: %s (root, or the module's device_mode)\n",
+			       KSLAB_DEVICE_PATH, strerror(errno));
+}
 
 /* Whether the running module has @backend (VERSION's bitmap). */
 static inline int backend_works(int fd, unsigned int backend)

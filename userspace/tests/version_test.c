@@ -6,7 +6,7 @@
 
 #include "kselftest_harness.h"
 
-#include "../libkslab.h"
+#include "kslab_test.h"
 
 FIXTURE(dev) {
 	int fd;
