@@ -23,6 +23,7 @@ struct kernel_ctx {
 	int fd;
 	const struct bench_result *r;
 	void *buf;
+	__u32 *cpus;
 };
 
 static uint64_t bench_cpu_mask(const struct bench_result *r)
@@ -33,7 +34,9 @@ static uint64_t bench_cpu_mask(const struct bench_result *r)
 	case BK_CROSS:
 		return 3;		/* producer on CPU 0, consumer on CPU 1 */
 	case BK_ALL:
-		return r->param >= 64 ? ~0ULL : (1ULL << r->param) - 1;
+		/* past 64 CPUs the mask cannot say it: the CPU list does */
+		return r->param > 64 ? 0 : r->param == 64 ? ~0ULL :
+		       (1ULL << r->param) - 1;
 	default:
 		return 1;		/* CPU 0 */
 	}
@@ -58,7 +61,14 @@ static int kernel_once(void *data, uint64_t iters, struct bench_sample *s)
 		.batch = bench_batched(r) ? r->param : 0,
 		.user_buf = r->kind == BK_COPY ? (uintptr_t)c->buf : 0,
 	};
-	int ret = kslab_dev_ioctl(c->fd, KSLAB_IOC_BENCH, &b);
+	int ret;
+
+	/* all-CPUs on more CPUs than the mask has bits: CPUs 0..param-1 */
+	if (r->kind == BK_ALL && r->param > 64) {
+		b.cpus = (uintptr_t)c->cpus;
+		b.nr_cpus = r->param;
+	}
+	ret = kslab_dev_ioctl(c->fd, KSLAB_IOC_BENCH, &b);
 
 	if (ret)
 		return ret;
@@ -81,13 +91,22 @@ int bench_kernel_case(int fd, const struct bench_opts *o,
 		      struct bench_result *r)
 {
 	struct kernel_ctx c = { .fd = fd, .r = r };
+	unsigned int i;
 	int ret;
 
 	c.buf = calloc(1, r->size);
-	if (!c.buf)
+	c.cpus = calloc(r->kind == BK_ALL && r->param ? r->param : 1,
+			sizeof(*c.cpus));
+	if (!c.buf || !c.cpus) {
+		free(c.buf);
+		free(c.cpus);
 		return -ENOMEM;
+	}
+	for (i = 0; r->kind == BK_ALL && i < r->param; i++)
+		c.cpus[i] = i;
 	ret = bench_repeat(o, r, bench_batched(r) ? r->param : 1,
 			   kernel_once, &c);
 	free(c.buf);
+	free(c.cpus);
 	return ret;
 }

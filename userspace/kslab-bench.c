@@ -129,7 +129,7 @@ static void default_opts(struct bench_opts *o)
 	o->sizes = sizes;
 	o->holds = holds;
 	o->bulks = bulks;
-	for (i = 1; i <= online && i <= BENCH_MAX_LIST && i <= 64; i++)
+	for (i = 1; i <= online && i <= BENCH_MAX_LIST; i++)
 		o->cpus.v[o->cpus.n++] = i;
 	o->reps = 10;
 	o->target_ms = 40;

@@ -555,7 +555,8 @@ struct kslab_bench_thread {
  *	returns, 1..KSLAB_BENCH_MAX_ITERATIONS; hold and bulk round it up to
  *	a multiple of @batch.
  * @cpu_mask: bit n runs the loop on CPU n (online CPUs only); 0 runs it on
- *	the CPU the caller is on. Cross needs an even number of CPUs.
+ *	the CPU the caller is on (or on @cpus). Cross needs an even number of
+ *	CPUs.
  * @batch: objects held (hold) or per bulk call (bulk), 1..
  *	KSLAB_BENCH_MAX_BATCH; 0 or 1 for the other patterns.
  * @threads_per_cpu: kthreads per CPU (pairs per CPU pair for cross),
@@ -579,6 +580,13 @@ struct kslab_bench_thread {
  * @pages_shrunk: (out) pages it still held after its shrink op.
  * @slabs_shrunk: (out) slabs it still held after its shrink op.
  * @reserved: zero.
+ * @cpus: user pointer to @nr_cpus __u32 CPU numbers, any of the machine's
+ *	(online, each once): the CPUs of the run in that order, for machines
+ *	with more CPUs than @cpu_mask has bits; 0 when @nr_cpus is 0. Since
+ *	KSLAB_BENCH_SIZE_VER1.
+ * @nr_cpus: CPUs at @cpus; 0 to use @cpu_mask, which must then be the
+ *	only CPU set given (both: -EINVAL).
+ * @reserved2: zero.
  *
  * Out fields are ignored on input. The run ends early, with -EINTR, when
  * the caller gets a fatal signal, and with -EBUSY when a CPU of the run
@@ -610,9 +618,13 @@ struct kslab_bench {
 	__u64 pages_shrunk;
 	__u64 slabs_shrunk;
 	__u64 reserved[4];
+	__u64 cpus;
+	__u32 nr_cpus;
+	__u32 reserved2;
 };
 
 #define KSLAB_BENCH_SIZE_VER0	176
+#define KSLAB_BENCH_SIZE_VER1	192
 
 #define KSLAB_IOC_BENCH \
 	_IOWR(KSLAB_IOC_MAGIC, KSLAB_IOC_BASE + KSLAB_CMD_BENCH, struct kslab_bench)

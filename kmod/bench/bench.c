@@ -90,7 +90,7 @@ struct bench_run {
 	struct bench_thread threads[] __counted_by(nr_threads);
 };
 
-static_assert(sizeof(struct kslab_bench) == KSLAB_BENCH_SIZE_VER0);
+static_assert(sizeof(struct kslab_bench) == KSLAB_BENCH_SIZE_VER1);
 static_assert(sizeof(struct kslab_bench_thread) % 8 == 0);
 
 static atomic_t bench_seq = ATOMIC_INIT(0);
@@ -415,17 +415,45 @@ static int bench_join(struct bench_run *run)
 /* ================== Setup ================== */
 
 /* The CPUs of the mask into @cpus; returns how many, or -EINVAL. */
-static int bench_cpus(const struct kslab_bench *a, unsigned int *cpus)
+/* @cpu, read from the user's list, may run a thread of the run. */
+static int bench_cpu_ok(u32 cpu, struct cpumask *seen)
+{
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu) ||
+	    cpumask_test_and_set_cpu(cpu, seen))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * The CPUs of the run into @cpus (room for nr_cpu_ids): @list when it has
+ * @nr_list entries, else the mask. Returns how many, or -EINVAL.
+ */
+static int bench_cpus(const struct kslab_bench *a, const u32 *list,
+		      unsigned int nr_list, unsigned int *cpus)
 {
 	unsigned int cpu, n = 0;
+	cpumask_var_t seen;
+	int ret = 0;
 
-	if (!a->cpu_mask) {
+	if (!a->cpu_mask && !nr_list) {
 		cpus[0] = raw_smp_processor_id();
 		return a->pattern == KSLAB_BENCH_CROSS ? -EINVAL : 1;
 	}
-	if (a->pattern == KSLAB_BENCH_COPY)
+	if (a->pattern == KSLAB_BENCH_COPY || (a->cpu_mask && nr_list) ||
+	    nr_list > nr_cpu_ids)
 		return -EINVAL;
-	for (cpu = 0; cpu < BENCH_MAX_CPUS; cpu++) {
+	if (nr_list) {
+		if (!zalloc_cpumask_var(&seen, GFP_KERNEL))
+			return -ENOMEM;
+		for (; n < nr_list && !ret; n++) {
+			ret = bench_cpu_ok(list[n], seen);
+			cpus[n] = list[n];
+		}
+		free_cpumask_var(seen);
+		if (ret)
+			return ret;
+	}
+	for (cpu = 0; cpu < BENCH_MAX_CPUS && !nr_list; cpu++) {
 		if (!(a->cpu_mask & BIT_ULL(cpu)))
 			continue;
 		if (cpu >= nr_cpu_ids || !cpu_online(cpu))
@@ -435,6 +463,18 @@ static int bench_cpus(const struct kslab_bench *a, unsigned int *cpus)
 	if (a->pattern == KSLAB_BENCH_CROSS && n % 2)
 		return -EINVAL;
 	return n;
+}
+
+/**
+ * kslab_bench_max_threads() - threads a run can have on this machine.
+ *
+ * Context: any context.
+ * Return: KSLAB_BENCH_MAX_THREADS_PER_CPU per possible CPU id.
+ */
+unsigned int kslab_bench_max_threads(void)
+{
+	return max(nr_cpu_ids, BENCH_MAX_CPUS) *
+	       KSLAB_BENCH_MAX_THREADS_PER_CPU;
 }
 
 static bool bench_batched(const struct kslab_bench *a)
@@ -452,7 +492,8 @@ static int bench_check(const struct kslab_bench *a)
 	    a->iterations > KSLAB_BENCH_MAX_ITERATIONS ||
 	    a->threads_per_cpu > KSLAB_BENCH_MAX_THREADS_PER_CPU ||
 	    (a->cache_flags & ~KSLAB_CACHE_FLAGS_ALL) ||
-	    (a->nr_results && !a->results) ||
+	    (a->nr_results && !a->results) || a->reserved2 ||
+	    (a->nr_cpus && !a->cpus) ||
 	    memchr_inv(a->reserved, 0, sizeof(a->reserved)))
 		return -EINVAL;
 	if (batched ? !a->batch || a->batch > KSLAB_BENCH_MAX_BATCH :
@@ -671,6 +712,8 @@ static int bench_execute(struct bench_run *run)
  * kslab_bench_run() - run one in-kernel timed loop.
  * @a: the run's arguments, already copied from the user; its out fields
  *	are filled in on success.
+ * @cpu_list: the @a->nr_cpus CPUs of &kslab_bench.cpus, copied from the
+ *	user, or NULL (then &kslab_bench.cpu_mask says).
  * @results: room for @nr per-thread results, or NULL when @nr is 0.
  * @nr: the first min(@nr, threads) threads are written.
  *
@@ -688,20 +731,25 @@ static int bench_execute(struct bench_run *run)
  * CPU of the run went offline (the run ends then, without holding up the
  * offline).
  */
-int kslab_bench_run(struct kslab_bench *a, struct kslab_bench_thread *results,
-		    unsigned int nr)
+int kslab_bench_run(struct kslab_bench *a, const u32 *cpu_list,
+		    struct kslab_bench_thread *results, unsigned int nr)
 {
-	unsigned int cpus[BENCH_MAX_CPUS], i;
+	unsigned int *cpus, i;
 	struct bench_run *run;
 	int ncpus, ret;
 
 	ret = bench_check(a);
 	if (ret)
 		return ret;
-	ncpus = bench_cpus(a, cpus);
+	cpus = kmalloc_array(max(nr_cpu_ids, BENCH_MAX_CPUS), sizeof(*cpus),
+			     GFP_KERNEL);
+	if (!cpus)
+		return -ENOMEM;
+	ncpus = bench_cpus(a, cpu_list, cpu_list ? a->nr_cpus : 0, cpus);
+	run = ncpus < 0 ? NULL : bench_alloc(a, cpus, ncpus);
+	kfree(cpus);
 	if (ncpus < 0)
 		return ncpus;
-	run = bench_alloc(a, cpus, ncpus);
 	if (!run)
 		return -ENOMEM;
 	ret = bench_execute(run);

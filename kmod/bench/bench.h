@@ -9,13 +9,11 @@
 
 #include <uapi/kslab.h>
 
-/* CPUs a run can name: the bits of &kslab_bench.cpu_mask. */
+/* CPUs the mask can name: the bits of &kslab_bench.cpu_mask. */
 #define KSLAB_BENCH_MAX_CPUS	64U
-/* Threads a run can have, so per-thread results a run can report. */
-#define KSLAB_BENCH_MAX_THREADS	(KSLAB_BENCH_MAX_CPUS * \
-				 KSLAB_BENCH_MAX_THREADS_PER_CPU)
 
-int kslab_bench_run(struct kslab_bench *a, struct kslab_bench_thread *results,
-		    unsigned int nr);
+unsigned int kslab_bench_max_threads(void);
+int kslab_bench_run(struct kslab_bench *a, const u32 *cpu_list,
+		    struct kslab_bench_thread *results, unsigned int nr);
 
 #endif /* _KSLAB_BENCH_H */

@@ -45,27 +45,29 @@ struct kslab_ioctl_desc {
 /* ================== Arguments ================== */
 
 /*
- * kslab_get_args() - read an extensible ioctl struct.
+ * kslab_get_args_ver() - read an extensible ioctl struct.
  * @karg: where to put it, @ksize bytes.
  * @ksize: the size of the struct this module knows.
+ * @ver0: the size of its first version: a caller built with any size from
+ *	there up is served (fields it does not know read as zero).
  * @uarg: user pointer to the struct, whose first __u32 is the size the
  *	caller built it with.
  * @usize: set to that size on success.
  *
  * Context: process context; may sleep (user copy).
  * Return: 0; -EFAULT for an unreadable @uarg; -EINVAL when the caller's
- * size is smaller than @ksize (no older version exists yet); -E2BIG when it
- * is larger than a page or the bytes past @ksize are not zero.
+ * size is smaller than @ver0; -E2BIG when it is larger than a page or the
+ * bytes past @ksize are not zero.
  */
-static int kslab_get_args(void *karg, size_t ksize, const void __user *uarg,
-			  u32 *usize)
+static int kslab_get_args_ver(void *karg, size_t ksize, size_t ver0,
+			      const void __user *uarg, u32 *usize)
 {
 	u32 size;
 	int ret;
 
 	if (get_user(size, (const u32 __user *)uarg))
 		return -EFAULT;
-	if (size < ksize)
+	if (size < ver0)
 		return -EINVAL;
 	if (size > PAGE_SIZE)
 		return -E2BIG;
@@ -74,6 +76,13 @@ static int kslab_get_args(void *karg, size_t ksize, const void __user *uarg,
 		return ret;
 	*usize = size;
 	return 0;
+}
+
+/* A struct with no older version: its size is its first. */
+static int kslab_get_args(void *karg, size_t ksize, const void __user *uarg,
+			  u32 *usize)
+{
+	return kslab_get_args_ver(karg, ksize, ksize, uarg, usize);
 }
 
 /* ================== Commands ================== */
@@ -238,12 +247,14 @@ static long kslab_ioc_nop(struct file *file, void __user *arg)
 }
 
 /*
- * BENCH: the run works on kernel copies; its per-thread results come back
- * through a kernel array of at most KSLAB_BENCH_MAX_THREADS entries.
+ * BENCH: the run works on kernel copies of the struct and of its CPU list;
+ * its per-thread results come back through a kernel array of at most
+ * kslab_bench_max_threads() entries.
  */
 static long kslab_ioc_bench(struct file *file, void __user *arg)
 {
 	struct kslab_bench_thread *results = NULL;
+	u32 *cpus = NULL;
 	struct kslab_bench a;
 	unsigned int nr;
 	u32 usize;
@@ -252,16 +263,28 @@ static long kslab_ioc_bench(struct file *file, void __user *arg)
 	/* kthreads on every CPU for up to 2^24 iterations: admin only */
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	ret = kslab_get_args(&a, sizeof(a), arg, &usize);
+	ret = kslab_get_args_ver(&a, sizeof(a), KSLAB_BENCH_SIZE_VER0, arg,
+				 &usize);
 	if (ret)
 		return ret;
-	nr = min(a.nr_results, KSLAB_BENCH_MAX_THREADS);
+	/* the CPU list, any length up to the machine's CPU ids */
+	if (a.nr_cpus) {
+		if (a.nr_cpus > nr_cpu_ids || !a.cpus)
+			return -EINVAL;
+		cpus = memdup_user(u64_to_user_ptr(a.cpus),
+				   array_size(a.nr_cpus, sizeof(*cpus)));
+		if (IS_ERR(cpus))
+			return PTR_ERR(cpus);
+	}
+	nr = min(a.nr_results, kslab_bench_max_threads());
 	if (nr && a.results) {
 		results = kvcalloc(nr, sizeof(*results), GFP_KERNEL);
-		if (!results)
-			return -ENOMEM;
+		if (!results) {
+			ret = -ENOMEM;
+			goto out;
+		}
 	}
-	ret = kslab_bench_run(&a, results, results ? nr : 0);
+	ret = kslab_bench_run(&a, cpus, results, results ? nr : 0);
 	if (ret)
 		goto out;
 	nr = min(nr, a.nr_threads);
@@ -271,6 +294,7 @@ static long kslab_ioc_bench(struct file *file, void __user *arg)
 		ret = -EFAULT;
 out:
 	kvfree(results);
+	kfree(cpus);
 	return ret;
 }
 

@@ -387,7 +387,8 @@ static const int *ptr_fields(unsigned int nr)
 	static const int batch[] = { offsetof(struct kslab_batch, handles), -1 };
 	static const int io[] = { offsetof(struct kslab_obj_io, buf), -1 };
 	static const int bench[] = { offsetof(struct kslab_bench, results),
-				     offsetof(struct kslab_bench, user_buf), -1 };
+				     offsetof(struct kslab_bench, user_buf),
+				     offsetof(struct kslab_bench, cpus), -1 };
 	static const int none[] = { -1 };
 
 	switch (nr) {
