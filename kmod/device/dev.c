@@ -59,8 +59,10 @@ struct kslab_ioctl_desc {
  * size is smaller than @ver0; -E2BIG when it is larger than a page or the
  * bytes past @ksize are not zero.
  */
-static int kslab_get_args_ver(void *karg, size_t ksize, size_t ver0,
-			      const void __user *uarg, u32 *usize)
+static __always_inline int kslab_get_args_ver(void *karg, size_t ksize,
+					      size_t ver0,
+					      const void __user *uarg,
+					      u32 *usize)
 {
 	u32 size;
 	int ret;
