@@ -10,6 +10,9 @@ BENCH_ARGS=
 
 echo "kslab-bench: cmdline: $(cat /proc/cmdline)"
 section load kslab insmod /kslab/kslab.ko
+# Let the work the boot and the load queued finish before the first case
+# (under icount it would count in the first rows' instructions).
+sleep 2
 rc=0
 # shellcheck disable=SC2086
 /kslab/kslab-bench --progress --json /tmp/bench.json --csv /tmp/bench.csv \
