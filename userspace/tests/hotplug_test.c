@@ -42,15 +42,7 @@ static void *bench_cpu1(void *arg)
 
 static int cpu1_set_online(int on)
 {
-	int fd = open(CPU1_ONLINE, O_WRONLY);
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, on ? "1" : "0", 1) != 1)
-		ret = -errno;
-	close(fd);
-	return ret;
+	return write_file(CPU1_ONLINE, on ? "1" : "0");
 }
 
 TEST(offline_ends_the_run)

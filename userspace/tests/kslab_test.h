@@ -84,6 +84,23 @@ static inline void *prot_none_page(void)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* Write @val to the file at @path (a sysfs, procfs or cgroup knob). */
+static inline int write_file(const char *path, const char *val)
+{
+	size_t len = strlen(val);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, len);
+	if (n != (ssize_t)len)
+		ret = n < 0 ? -errno : -EIO;
+	close(fd);
+	return ret;
+}
+
 /* Read a kslab module parameter; -1 when it cannot be read. */
 static inline long param_read(const char *name)
 {

@@ -63,26 +63,13 @@ static long cg_key(const char *file, const char *key)
 	return value;
 }
 
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 static int cg_write_long(const char *file, long value)
 {
 	char path[128], buf[32];
 
 	snprintf(path, sizeof(path), GROUP "/%s", file);
 	snprintf(buf, sizeof(buf), "%ld", value);
-	return write_str(path, buf);
+	return write_file(path, buf);
 }
 
 /* cgroup2 with the memory controller, and a group of our own; or 0. */
@@ -102,7 +89,7 @@ static int cgroup_setup(void)
 	close(fd);
 	if (!strstr(buf, "memory"))
 		return -EOPNOTSUPP;
-	write_str(CG "/cgroup.subtree_control", "+memory");
+	write_file(CG "/cgroup.subtree_control", "+memory");
 	if (mkdir(GROUP, 0755) && errno != EEXIST)
 		return -errno;
 	return 0;
@@ -145,7 +132,7 @@ FIXTURE_SETUP(memcg)
 	self->h = calloc(LOCKED_CAP * 2, sizeof(*self->h));
 	ASSERT_NE(NULL, self->h);
 	snprintf(self->pid, sizeof(self->pid), "%d", getpid());
-	ASSERT_EQ(0, write_str(GROUP "/cgroup.procs", self->pid));
+	ASSERT_EQ(0, write_file(GROUP "/cgroup.procs", self->pid));
 	ASSERT_EQ(0, cg_write_long("memory.max", 1L << 30));
 	self->oom0 = cg_key("memory.events", "oom_kill");
 	self->fd = kslab_dev_open(NULL);
@@ -159,7 +146,7 @@ FIXTURE_TEARDOWN(memcg)
 	if (self->fd >= 0)
 		kslab_dev_close(self->fd);
 	if (self->h)
-		write_str(CG "/cgroup.procs", self->pid);
+		write_file(CG "/cgroup.procs", self->pid);
 	free(self->h);
 }
 

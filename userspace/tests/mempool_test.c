@@ -44,26 +44,13 @@ static int knob(const char *name, const char *val, char *old, size_t len)
 	return n < 0 ? -EIO : 0;
 }
 
-static int make_it_fail(void)
-{
-	int fd = open("/proc/self/make-it-fail", O_WRONLY);
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, "1", 1) != 1)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /* The child: every slab allocation of its own fails; rent one past. */
 static int rent_past_reserve(int fd, int id)
 {
 	uint64_t h;
 	int i, ret;
 
-	if (make_it_fail())
+	if (write_file("/proc/self/make-it-fail", "1"))
 		return 100;
 	for (i = 0; i < RESERVE; i++) {
 		ret = kslab_dev_rent(fd, id, &h, 1);

@@ -49,20 +49,6 @@ FIXTURE_TEARDOWN(shrinker)
 	kslab_dev_close(self->fd);
 }
 
-/* Write "2" (reclaim slab objects) to /proc/sys/vm/drop_caches. */
-static int drop_slab_caches(void)
-{
-	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, "2", 1) != 1)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /* Rent and return in rounds; then nothing is rented and pages are held. */
 static void fill_and_return(struct __test_metadata *_metadata, int fd, int id)
 {
@@ -84,7 +70,7 @@ TEST_F(shrinker, gives_every_page_back)
 	ASSERT_EQ(0, kslab_dev_stats(self->fd, self->id, &st));
 	ASSERT_EQ(0, st.active_objects);
 	ASSERT_LT(0, st.pages);
-	ASSERT_EQ(0, drop_slab_caches());
+	ASSERT_EQ(0, write_file("/proc/sys/vm/drop_caches", "2"));
 	ASSERT_EQ(0, kslab_dev_stats(self->fd, self->id, &st));
 	EXPECT_EQ(0, st.pages) TH_LOG("%s %u B: %llu pages after drop_caches",
 				      kslab_backend_name(variant->backend),
