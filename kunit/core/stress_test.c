@@ -14,6 +14,7 @@
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -389,17 +390,17 @@ static void numa_hog_free(void *arg)
 /*
  * Take every page of @hog->nid that the page allocator gives without
  * retrying, from HOG_ORDER_MAX down to order 0; the node keeps its
- * watermark reserve. Freed when the test ends, whatever its outcome.
+ * watermark reserve. Freed when the test ends, whatever its outcome
+ * (numa_hog_fill() registers that; numa_hog_take() takes more later).
  */
-static void numa_hog_fill(struct kunit *test, struct numa_hog *hog)
+static void numa_hog_take(struct numa_hog *hog)
 {
 	gfp_t gfp = GFP_KERNEL | __GFP_THISNODE | __GFP_NORETRY | __GFP_NOWARN;
 	struct page *page;
 	int order;
 
-	INIT_LIST_HEAD(&hog->pages);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, numa_hog_free,
-							   hog));
+	/* what RCU callbacks of earlier tests still free comes back first */
+	rcu_barrier();
 	for (order = HOG_ORDER_MAX; order >= 0; order--) {
 		while ((page = alloc_pages_node(hog->nid, gfp, order))) {
 			set_page_private(page, order);
@@ -408,6 +409,14 @@ static void numa_hog_fill(struct kunit *test, struct numa_hog *hog)
 		}
 		cond_resched();
 	}
+}
+
+static void numa_hog_fill(struct kunit *test, struct numa_hog *hog)
+{
+	INIT_LIST_HEAD(&hog->pages);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, numa_hog_free,
+							   hog));
+	numa_hog_take(hog);
 }
 
 struct fallback_work {
@@ -485,6 +494,8 @@ static void fallback_check(struct kunit *test, struct kslab_cache *cache,
 	w.nr = FALLBACK_SLABS * per_slab;
 	w.objs = kunit_kcalloc(test, w.nr, sizeof(*w.objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, w.objs);
+	/* pages freed on the node since the hog took them: take them too */
+	numa_hog_take(hog);
 	work_on_cpu(cpu, fallback_rent, &w);
 	test_stats(cache, &st);
 	work_on_cpu(cpu, fallback_return, &w);
