@@ -101,39 +101,48 @@ static inline int write_file(const char *path, const char *val)
 	return ret;
 }
 
+/* The number in the file at @path; -errno when it cannot be read. */
+static inline long read_long(const char *path)
+{
+	long value;
+	FILE *f = fopen(path, "re");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	if (fscanf(f, "%ld", &value) != 1)
+		ret = -EIO;
+	fclose(f);
+	return ret ? ret : value;
+}
+
+/* Write @value to the file at @path; 0 or -errno. */
+static inline int write_long(const char *path, long value)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%ld", value);
+	return write_file(path, buf);
+}
+
 /* Read a kslab module parameter; -1 when it cannot be read. */
 static inline long param_read(const char *name)
 {
 	char path[128];
-	long value = -1;
-	FILE *f;
+	long value;
 
 	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &value) != 1)
-		value = -1;
-	fclose(f);
-	return value;
+	value = read_long(path);
+	return value < 0 ? -1 : value;
 }
 
 /* Write a kslab module parameter; 0 or -errno. */
 static inline int param_write(const char *name, long value)
 {
 	char path[128];
-	int ret = 0;
-	FILE *f;
 
 	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = fopen(path, "we");
-	if (!f)
-		return -errno;
-	if (fprintf(f, "%ld\n", value) < 0)
-		ret = -EIO;
-	if (fclose(f))
-		ret = -errno;
-	return ret;
+	return write_long(path, value);
 }
 
 /* Objects the module says @cache_id has rented out, or -1. */

@@ -29,20 +29,10 @@
 
 static long cg_read(const char *file)
 {
-	char path[128], buf[64];
-	ssize_t n;
-	int fd;
+	char path[128];
 
 	snprintf(path, sizeof(path), GROUP "/%s", file);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = 0;
-	return strtol(buf, NULL, 10);
+	return read_long(path);
 }
 
 /* A key of a flat keyed file such as memory.events. */
@@ -65,11 +55,10 @@ static long cg_key(const char *file, const char *key)
 
 static int cg_write_long(const char *file, long value)
 {
-	char path[128], buf[32];
+	char path[128];
 
 	snprintf(path, sizeof(path), GROUP "/%s", file);
-	snprintf(buf, sizeof(buf), "%ld", value);
-	return write_file(path, buf);
+	return write_long(path, value);
 }
 
 /* cgroup2 with the memory controller, and a group of our own; or 0. */
