@@ -21,7 +21,8 @@ KSRC ?= $(shell . scripts/lib.sh; source_tree 2>/dev/null)
 # $(KSLAB_API)/<kernel release>/Module.symvers (see kmod/sample/).
 KSLAB_API ?= /usr/local/lib/kslab
 
-.PHONY: all modules install userspace deps check bench stress clean help
+.PHONY: all modules install install-modules install-user userspace deps \
+	check bench stress clean help
 
 all: modules userspace
 
@@ -29,14 +30,22 @@ modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree; run 'make deps' or set KDIR" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+install: install-modules install-user
+
 # modules_install honours INSTALL_MOD_PATH; DESTDIR prefixes the API files.
-install: modules
+install-modules: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	rel=$$(cat $(KDIR)/include/config/kernel.release) && \
 	install -D -m 0644 include/kslab/kslab.h \
 		$(DESTDIR)$(KSLAB_API)/include/kslab/kslab.h && \
 	install -D -m 0644 Module.symvers \
 		$(DESTDIR)$(KSLAB_API)/$$rel/Module.symvers
+
+# libkslab, its headers (<kslab/libkslab.h>, <linux/kslab.h>), libkslab.pc,
+# kslab-bench and the documentation under PREFIX (/usr/local), DESTDIR first.
+install-user:
+	$(MAKE) -C userspace install
+	$(MAKE) -C Documentation install
 
 userspace:
 	$(MAKE) -C userspace KSRC="$(KSRC)"
@@ -59,7 +68,9 @@ clean:
 
 help:
 	@echo "make          build kmod/kslab.ko, the KUnit module and userspace (KDIR=...)"
-	@echo "make install  modules_install, plus <kslab/kslab.h> and Module.symvers in KSLAB_API"
+	@echo "make install  install-modules and install-user"
+	@echo "make install-modules  modules_install, plus <kslab/kslab.h> and Module.symvers in KSLAB_API"
+	@echo "make install-user     libkslab, its headers and libkslab.pc, kslab-bench, the docs (PREFIX=/usr/local)"
 	@echo "make deps     install what building and testing needs (apt-get)"
 	@echo "make check    build and run every test in QEMU guests"
 	@echo "make bench    run the benchmark in a QEMU guest"

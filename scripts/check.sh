@@ -66,7 +66,7 @@ snapshot_tree "$top" "$src"
 
 # build_module KDIR DIR [MAKE ARGS]: build kmod/ and kunit/ out of a copy
 # of the sources in DIR against KDIR, with W=1 and warnings as errors;
-# then `make install` it into DIR/inst and build the sample module there
+# then `make install-modules` it into DIR/inst and build the sample module there
 # against the installed <kslab/kslab.h> and Module.symvers alone, as
 # another module would be.
 build_module() {
@@ -82,7 +82,7 @@ build_module() {
 	# install.log: modules_install's signing complains of the missing key
 	if ! make -C "$dir" KDIR="$kdir" DESTDIR="$dir/inst" W=1 \
 		KCFLAGS=-Werror "$@" INSTALL_MOD_PATH="$dir/inst" \
-		KSLAB_API=/api install >"$dir/install.log" 2>&1 ||
+		KSLAB_API=/api install-modules >"$dir/install.log" 2>&1 ||
 		! make -C "$dir/sample" KDIR="$kdir" KSLAB_API="$dir/inst/api" \
 			W=1 KCFLAGS=-Werror >>"$dir/install.log" 2>&1; then
 		cat "$dir/install.log" >>"$dir/build.log"
@@ -139,6 +139,13 @@ else
 	tail -n 30 "$logs/userspace.log"
 	fail "userspace build (log: $logs/userspace.log)"
 	finish
+fi
+# --- make install-user: libkslab as another program builds against it ---
+if "$here/install-test.sh" "$src" >"$logs/install-user.log" 2>&1; then
+	pass "install-user: a program built with pkg-config libkslab, shared and static"
+else
+	tail -n 30 "$logs/install-user.log"
+	fail "install-user (log: $logs/install-user.log)"
 fi
 tests=$(ls "$src"/userspace/tests/*_test)
 stress=$(ls "$src"/userspace/stress/*_stress 2>/dev/null)

@@ -51,8 +51,9 @@ snapshot_tree() {
 	rm -rf "$2"
 	mkdir -p "$2"
 	cp -r "$1/Makefile" "$1/Kbuild" "$1/kmod" "$1/kunit" "$1/include" \
-		"$1/userspace" "$2/"
+		"$1/userspace" "$1/Documentation" "$1/README.md" "$2/"
 	(cd "$2" && find . \( -name "*.o" -o -name "*.ko" -o -name "*.mod*" \
 		-o -name ".*.cmd" -o -name "*.a" -o -name "*_test" \
-		-o -name "*_stress" -o -name kslab-bench \) -type f -delete)
+		-o -name "*_stress" -o -name kslab-bench -o -name "libkslab.so*" \) \
+		\( -type f -o -type l \) -delete)
 }

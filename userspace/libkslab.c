@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* libkslab: see libkslab.h. */
 #include <errno.h>
 #include <fcntl.h>

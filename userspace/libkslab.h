@@ -1,6 +1,8 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * libkslab: a small C library over the /dev/kslab ABI (include/uapi/kslab.h).
+ * libkslab: a small C library over the /dev/kslab ABI (include/uapi/kslab.h,
+ * installed as <linux/kslab.h>). Installed as <kslab/libkslab.h>; link with
+ * `pkg-config --cflags --libs libkslab`.
  *
  * Every call returns 0 (or a count, or an id) on success and a negative
  * errno on failure, never -1 with errno: the caller can pass the value
@@ -10,7 +12,7 @@
  * errors it gives.
  *
  * The functions that use the device are named kslab_dev_*: the in-kernel
- * API (kmod/kslab.h) has kslab_cache_create(), kslab_rent() ... of other
+ * API (include/kslab/kslab.h) has kslab_cache_create(), kslab_rent() ... of other
  * signatures, and the two must not be taken for each other.
  */
 #ifndef _LIBKSLAB_H
@@ -19,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../include/uapi/kslab.h"
+#include <linux/kslab.h>
 
 #define KSLAB_DEVICE_PATH	"/dev/" KSLAB_DEVICE_NAME
 
@@ -29,7 +31,9 @@
  * kslab_dev_open() - open /dev/kslab (a new session).
  * @path: device path, or NULL for KSLAB_DEVICE_PATH.
  *
- * Return: a file descriptor (>= 0) or a negative errno.
+ * Return: a file descriptor (>= 0) or a negative errno: -ENOENT when there
+ * is no such file (the module is not loaded), -EACCES when the caller may
+ * not open it.
  */
 int kslab_dev_open(const char *path);
 
