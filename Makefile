@@ -21,8 +21,8 @@ KSRC ?= $(shell . scripts/lib.sh; source_tree 2>/dev/null)
 # $(KSLAB_API)/<kernel release>/Module.symvers (see kmod/sample/).
 KSLAB_API ?= /usr/local/lib/kslab
 
-.PHONY: all modules install install-modules install-user userspace deps \
-	check bench stress clean help
+.PHONY: all modules install install-modules install-user userspace docs \
+	deps check bench stress clean help
 
 all: modules userspace
 
@@ -50,6 +50,10 @@ install-user:
 userspace:
 	$(MAKE) -C userspace KSRC="$(KSRC)"
 
+# HTML in build/docs/html, with Debian's Sphinx (Documentation/Makefile).
+docs:
+	$(MAKE) -C Documentation KSRC="$(KSRC)"
+
 deps:
 	scripts/deps.sh
 
@@ -65,12 +69,14 @@ stress:
 clean:
 	-test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	test ! -d userspace || $(MAKE) -C userspace clean KSRC=
+	test ! -d Documentation || $(MAKE) -C Documentation clean KSRC=
 
 help:
 	@echo "make          build kmod/kslab.ko, the KUnit module and userspace (KDIR=...)"
 	@echo "make install  install-modules and install-user"
 	@echo "make install-modules  modules_install, plus <kslab/kslab.h> and Module.symvers in KSLAB_API"
 	@echo "make install-user     libkslab, its headers and libkslab.pc, kslab-bench, the docs (PREFIX=/usr/local)"
+	@echo "make docs     Documentation/*.rst to HTML in build/docs/html (Sphinx, kernel-doc)"
 	@echo "make deps     install what building and testing needs (apt-get)"
 	@echo "make check    build and run every test in QEMU guests"
 	@echo "make bench    run the benchmark in a QEMU guest"

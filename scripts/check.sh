@@ -124,6 +124,15 @@ else
 	fail "kernel-doc -Wall (log: $logs/kernel-doc.log)"
 fi
 
+# --- docs: Sphinx HTML, kernel-doc directives resolved, not one warning ---
+if make -C "$src/Documentation" KSRC="$KSRC" BUILDDIR="$out/docs" \
+	>"$logs/docs.log" 2>&1; then
+	pass "docs: Sphinx and kernel-doc build the HTML without a warning"
+else
+	cat "$logs/docs.log"
+	fail "docs (log: $logs/docs.log)"
+fi
+
 # --- layers: includes point one way (device -> bench -> backends -> core) ---
 if "$here/check-layers.sh" "$src" >"$logs/layers.log" 2>&1; then
 	pass "layers: every include points down, the core knows nothing of the ABI"

@@ -13,7 +13,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 BASE_PKGS="qemu-system-x86 busybox-static cpio xz-utils ccache bc flex bison
 	libelf-dev libssl-dev dwarves python3 make gcc perl kmod procps
-	gnuplot-nox sparse rsync dkms pkgconf"
+	gnuplot-nox sparse rsync dkms pkgconf python3-sphinx"
 
 missing() {
 	for p in "$@"; do
