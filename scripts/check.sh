@@ -133,6 +133,14 @@ else
 	fail "docs (log: $logs/docs.log)"
 fi
 
+# --- results.py: KUnit cases counted from kunit.py parse --json ---
+if "$here/results-test.sh" "$KSRC" >"$logs/results-test.log" 2>&1; then
+	pass "results.py: a failed KUnit case in a log counts as failed"
+else
+	cat "$logs/results-test.log"
+	fail "results.py (log: $logs/results-test.log)"
+fi
+
 # --- layers: includes point one way (device -> bench -> backends -> core) ---
 if "$here/check-layers.sh" "$src" >"$logs/layers.log" 2>&1; then
 	pass "layers: every include points down, the core knows nothing of the ABI"

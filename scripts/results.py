@@ -6,22 +6,24 @@ results.py --ksrc KSRC --label LABEL LOG
 
 Sections are framed by KSLAB-BEGIN KIND NAME / KSLAB-END KIND NAME rc=N
 (scripts/guest/lib.sh). KUnit KTAP goes through the kernel tree's own
-`tools/testing/kunit/kunit.py parse`; kselftest output is TAP from
+`tools/testing/kunit/kunit.py parse --json`, whose test cases are counted
+(its text report is shown on a failure); kselftest output is TAP from
 kselftest_harness.h. Prints one line per section and, last, "passed failed
 skipped" for the caller to add up. A skipped test is neither passed nor
 failed. Exit status 0 unless the log cannot be read.
 """
 import argparse
+import json
+import os
 import re
 import subprocess
 import sys
+import tempfile
 
 BEGIN = re.compile(r'^KSLAB-BEGIN (\S+) (\S+)\s*$')
 END = re.compile(r'^KSLAB-END (\S+) (\S+) rc=(\d+)(?: secs=([0-9.]+))?\s*$')
 TOTALS = re.compile(r'^# Totals: pass:(\d+) fail:(\d+) xfail:(\d+) xpass:(\d+) '
                     r'skip:(\d+) error:(\d+)')
-KUNIT_SUMMARY = re.compile(r'Ran (\d+) tests?: passed: (\d+)(?:, failed: (\d+))?'
-                           r'(?:, skipped: (\d+))?(?:, crashed: (\d+))?')
 ANSI = re.compile(r'\x1b\[[0-9;]*m')
 
 
@@ -44,22 +46,48 @@ def sections(lines):
         yield cur[0], cur[1], -1, None, body
 
 
+def kunit_cases(group, path):
+    """Yield (suite.case name, status) of every test case in kunit.py's
+    JSON: the leaves; a parameterised case is a group of its parameters."""
+    for sub in group.get('sub_groups', []):
+        yield from kunit_cases(sub, path + [sub['name']])
+    for case in group.get('test_cases', []):
+        yield '.'.join(path + [case['name'] or '?']), case['status']
+
+
 def kunit(ksrc, body):
-    """Return (passed, failed, skipped, parser output)."""
-    proc = subprocess.run([sys.executable, ksrc + '/tools/testing/kunit/kunit.py', 'parse'],
-                          input='\n'.join(body) + '\n', capture_output=True, text=True,
-                          cwd=ksrc, check=False)
-    out = ANSI.sub('', proc.stdout + proc.stderr)
-    m = None
-    for m in KUNIT_SUMMARY.finditer(out):
-        pass
-    if not m:
-        return 0, 1, 0, out
-    passed = int(m.group(2))
-    failed = int(m.group(3) or 0) + int(m.group(5) or 0)
-    if proc.returncode and not failed:
+    """Return (passed, failed, skipped, report). A case is PASS, SKIP, or
+    failed (FAIL, or ERROR: it crashed); no case at all, or kunit.py
+    failing with no failed case, is one failure."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, 'kunit.json')
+        proc = subprocess.run([sys.executable,
+                               ksrc + '/tools/testing/kunit/kunit.py',
+                               'parse', '--json=' + path],
+                              input='\n'.join(body) + '\n',
+                              capture_output=True, text=True, cwd=ksrc,
+                              check=False)
+        out = ANSI.sub('', proc.stdout + proc.stderr)
+        try:
+            with open(path) as f:
+                top = json.load(f)
+        except (OSError, ValueError) as e:
+            return 0, 1, 0, f'{out}\nkunit.py parse --json: {e}'
+    passed = failed = skipped = 0
+    bad = []
+    for name, status in kunit_cases(top, []):
+        if status == 'PASS':
+            passed += 1
+        elif status == 'SKIP':
+            skipped += 1
+        else:
+            failed += 1
+            bad.append(f'{status} {name}')
+    if bad:
+        out += '\nfailed cases:\n  ' + '\n  '.join(bad)
+    if (proc.returncode or not passed + failed + skipped) and not failed:
         failed = 1
-    return passed, failed, int(m.group(4) or 0), out
+    return passed, failed, skipped, out
 
 
 def kselftest(rc, body):
