@@ -4,10 +4,11 @@
 # make check: install what is missing, build the module for every guest
 # kernel (W=1, warnings are errors), run checkpatch --strict, boot the debug
 # kernel (KUnit + kselftests under KASAN, lockdep, kmemleak) and Debian's
-# stock kernel (kselftests), and fail on any failed test or kernel splat.
+# stock kernels, PREEMPT_RT among them (kselftests), and fail on any failed
+# test or kernel splat.
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 #
-# Environment: KERNELS (stock series, default "6.1 6.12"), SMP, MEM,
+# Environment: KERNELS (stock series, default "6.1 6.12 6.12-rt"), SMP, MEM,
 # QEMU_ACCEL=kvm, GUEST_TIMEOUT (seconds per guest, default 900),
 # GUESTS (which guests to boot: "debug stock", the default), KSLAB_BUILD_DIR
 # (where builds and logs go, default build/ in the tree; give each

@@ -29,12 +29,17 @@ apt_update() {
 	updated=1
 }
 
-# newest_release SERIES: newest "<ver>+deb12-amd64" or "<ver>-amd64" release
-# of the Debian kernel series (6.12 or 6.1) with an unsigned image package.
+# newest_release SERIES: newest "<ver>+deb12-[<flavour>-]amd64" or
+# "<ver>-[<flavour>-]amd64" release of the Debian kernel series (6.12, 6.1,
+# 6.12-rt, 6.1-rt; see lib.sh) with an unsigned image package.
 newest_release() {
 	case "$1" in
-	6.12) pat='^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
-	6.1) pat='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
+	*-*) flavour="-${1#*-}" ;;
+	*) flavour= ;;
+	esac
+	case "${1%%-*}" in
+	6.12) pat="^linux-image-6\\.12\\.[0-9]+\\+deb12$flavour-amd64-unsigned\$" ;;
+	6.1) pat="^linux-image-6\\.1\\.0-[0-9]+$flavour-amd64-unsigned\$" ;;
 	*) echo "deps: unknown kernel series $1" >&2; return 1 ;;
 	esac
 	apt-cache pkgnames linux-image- | grep -E "$pat" |

@@ -2,16 +2,26 @@
 # Shared helpers of the kslab harness; sourced, not run.
 
 KSLAB_CACHE=${KSLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kslab}
-# The stock Debian kernel series that deps.sh installs and check.sh tests.
-KSLAB_KERNELS=${KERNELS:-6.1 6.12}
+# The stock Debian kernel series that deps.sh installs and check.sh tests:
+# a series is a version ("6.12"), or a version and a Debian flavour
+# ("6.12-rt": the PREEMPT_RT kernel, releases "6.12.*+deb12-rt-amd64").
+KSLAB_KERNELS=${KERNELS:-6.1 6.12 6.12-rt}
 
 # stock_release SERIES: the newest installed Debian kernel release of SERIES
-# (6.12 or 6.1) that has both an image and headers.
+# (6.1, 6.12, 6.12-rt) that has both an image and headers. A series without
+# a flavour is the plain -amd64 kernel, never -rt-amd64 or -cloud-amd64.
 stock_release() {
+	case "$1" in
+	*-*) s_ver=${1%%-*} s_flavour=${1#*-}- ;;
+	*) s_ver=$1 s_flavour= ;;
+	esac
 	for d in /lib/modules/*; do
 		r=${d##*/}
 		case "$r" in
-		"$1".*-amd64) ;;
+		*-[a-z]*-amd64) [ -n "$s_flavour" ] || continue ;;
+		esac
+		case "$r" in
+		"$s_ver".*-"$s_flavour"amd64) ;;
 		*) continue ;;
 		esac
 		[ -e "/boot/vmlinuz-$r" ] && [ -d "$d/build" ] && echo "$r"
