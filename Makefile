@@ -21,8 +21,8 @@ KSRC ?= $(shell . scripts/lib.sh; source_tree 2>/dev/null)
 # $(KSLAB_API)/<kernel release>/Module.symvers (see kmod/sample/).
 KSLAB_API ?= /usr/local/lib/kslab
 
-.PHONY: all modules install install-modules install-user userspace docs \
-	deps check bench stress clean help
+.PHONY: all modules install install-modules install-user userspace \
+	kselftest-install docs deps check bench stress clean help
 
 all: modules userspace
 
@@ -54,6 +54,10 @@ userspace:
 docs:
 	$(MAKE) -C Documentation KSRC="$(KSRC)"
 
+# The kselftests laid out for run_kselftest.sh in KSFT_INSTALL_PATH.
+kselftest-install: userspace
+	$(MAKE) -C userspace/tests KSRC="$(KSRC)" kselftest-install
+
 deps:
 	scripts/deps.sh
 
@@ -77,6 +81,7 @@ help:
 	@echo "make install-modules  modules_install, plus <kslab/kslab.h> and Module.symvers in KSLAB_API"
 	@echo "make install-user     libkslab, its headers and libkslab.pc, kslab-bench, the docs (PREFIX=/usr/local)"
 	@echo "make docs     Documentation/*.rst to HTML in build/docs/html (Sphinx, kernel-doc)"
+	@echo "make kselftest-install  the kselftests for run_kselftest.sh (KSFT_INSTALL_PATH=...)"
 	@echo "make deps     install what building and testing needs (apt-get)"
 	@echo "make check    build and run every test in QEMU guests"
 	@echo "make bench    run the benchmark in a QEMU guest"

@@ -165,7 +165,18 @@ else
 	tail -n 30 "$logs/install-user.log"
 	fail "install-user (log: $logs/install-user.log)"
 fi
-tests=$(ls "$src"/userspace/tests/*_test)
+# The kselftests, installed the kernel's way for run_kselftest.sh.
+tests="$out/kselftest_install"
+rm -rf "$tests"
+if make -C "$src/userspace/tests" KSRC="$KSRC" KSFT_INSTALL_PATH="$tests" \
+	kselftest-install >"$logs/kselftest-install.log" 2>&1 &&
+	[ "$(grep -c '^kslab:' "$tests/kselftest-list.txt")" -eq \
+		"$(ls "$src"/userspace/tests/*_test.c | wc -l)" ]; then
+	pass "kselftest install: run_kselftest.sh lists every *_test.c"
+else
+	tail -n 30 "$logs/kselftest-install.log"
+	fail "kselftest install (log: $logs/kselftest-install.log)"
+fi
 stress=$(ls "$src"/userspace/stress/*_stress 2>/dev/null)
 # Smoke of the benchmark client, run as a kselftest (never timing).
 bench_smoke="$src/userspace/kslab-bench $here/guest/kslab-bench_test"
@@ -193,13 +204,14 @@ start_guest() {
 	for f in "$moddir"/kmod/kslab.ko "$moddir"/kunit/kslab_kunit.ko \
 		"$moddir"/sample/kslab_sample.ko $tests \
 		$stress "$here/guest/stress.sh" $bench_smoke; do
-		[ -f "$f" ] && files="$files --file $f"
+		[ -e "$f" ] && files="$files --file $f"
 	done
 	echo "check: booting $label ($kernel)"
 	# shellcheck disable=SC2086
 	"$here/guest.sh" --kernel "$kernel" --log "$logs/$label.log" \
 		--run "$here/guest/tests.sh" --timeout "${GUEST_TIMEOUT:-900}" \
-		--host-bin /usr/bin/slabtop $files "$@" \
+		--host-bin /usr/bin/slabtop --host-bin /usr/bin/timeout \
+		$files "$@" \
 		>"$logs/$label.guest" 2>&1 &
 	echo $! >"$logs/$label.pid"
 }

@@ -9,8 +9,9 @@
 #            [--timeout SECONDS] [--smp N] [--mem MIB] [--append ARGS]
 #            [--qemu-arg ARG]... [--host-bin PROGRAM]...
 #
-# --host-bin copies a dynamically linked program of the host (e.g. procps
-# slabtop) to the guest's /bin with the shared libraries ldd names.
+# A --file may be a directory: it is copied whole. --host-bin copies a
+# dynamically linked program of the host (e.g. procps slabtop) to the
+# guest's /bin with the shared libraries ldd names.
 # QEMU_ACCEL=kvm opts in to KVM (TCG with -cpu max otherwise: KVM guests die
 # on these machines). Exits with QEMU's status, 124 on timeout, and 3 when
 # the guest did not reach its final marker.
@@ -49,7 +50,7 @@ cp "$here/guest/init" "$root/init"
 cp "$here/guest/lib.sh" "$root/kslab/lib.sh"
 cp "$run" "$root/kslab/run.sh"
 for f in $files; do
-	cp "$f" "$root/kslab/"
+	cp -r "$f" "$root/kslab/"
 done
 for b in $host_bins; do
 	cp "$b" "$root/bin/"

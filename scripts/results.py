@@ -8,9 +8,12 @@ Sections are framed by KSLAB-BEGIN KIND NAME / KSLAB-END KIND NAME rc=N
 (scripts/guest/lib.sh). KUnit KTAP goes through the kernel tree's own
 `tools/testing/kunit/kunit.py parse --json`, whose test cases are counted
 (its text report is shown on a failure); kselftest output is TAP from
-kselftest_harness.h. Prints one line per section and, last, "passed failed
-skipped" for the caller to add up. A skipped test is neither passed nor
-failed. Exit status 0 unless the log cannot be read.
+kselftest_harness.h, one program per section, or the kernel's
+run_kselftest.sh running a collection of them (KIND run_kselftest): its TAP
+has a line per program and each program's own TAP, "# "-prefixed, within.
+Prints one line per section (per program for run_kselftest) and, last,
+"passed failed skipped" for the caller to add up. A skipped test is neither
+passed nor failed. Exit status 0 unless the log cannot be read.
 """
 import argparse
 import json
@@ -25,6 +28,10 @@ END = re.compile(r'^KSLAB-END (\S+) (\S+) rc=(\d+)(?: secs=([0-9.]+))?\s*$')
 TOTALS = re.compile(r'^# Totals: pass:(\d+) fail:(\d+) xfail:(\d+) xpass:(\d+) '
                     r'skip:(\d+) error:(\d+)')
 ANSI = re.compile(r'\x1b\[[0-9;]*m')
+# run_kselftest.sh (tools/testing/selftests/kselftest/runner.sh)
+RUN_PLAN = re.compile(r'^1\.\.(\d+)\s*$')
+RUN_START = re.compile(r'^# selftests: (\S+): (\S+)\s*$')
+RUN_RESULT = re.compile(r'^(ok|not ok) \d+ selftests: (\S+): (\S+)(?: # (.*))?$')
 
 
 def sections(lines):
@@ -104,6 +111,51 @@ def kselftest(rc, body):
     return 0, 1, 0
 
 
+def kselftest_run(body):
+    """Split run_kselftest.sh output into its programs.
+
+    Yields (name, passed, failed, skipped, output). A program's counts come
+    from its own # Totals line; without one (a program that SKIPped as a
+    whole, or died) it counts as one test of the runner's verdict. A program
+    that the runner reports failed (exit status, timeout) counts at least
+    one failure. When the runner's plan and its results disagree (it did
+    not finish), a last entry "run_kselftest.sh" counts one failure.
+    """
+    plan, seen, out = None, 0, []
+    for line in body:
+        m = RUN_PLAN.match(line)
+        if m and plan is None:
+            plan = int(m.group(1))
+            continue
+        if RUN_START.match(line):
+            out = []
+        m = RUN_RESULT.match(line)
+        if not m:
+            out.append(line)
+            continue
+        seen += 1
+        ok, name, directive = m.group(1) == 'ok', m.group(3), m.group(4) or ''
+        inner = [l[2:] if l.startswith('# ') else l for l in out]
+        totals = [TOTALS.match(l) for l in inner]
+        totals = [t for t in totals if t]
+        if totals:
+            t = totals[-1]
+            p = int(t.group(1)) + int(t.group(3))
+            f = int(t.group(2)) + int(t.group(4)) + int(t.group(6))
+            sk = int(t.group(5))
+        elif directive.startswith('SKIP'):
+            p, f, sk = 0, 0, 1
+        else:
+            p, f, sk = (1, 0, 0) if ok else (0, 1, 0)
+        if not ok and not f:
+            f = 1
+        yield name, p, f, sk, out + [line]
+        out = []
+    if plan is None or seen != plan:
+        yield 'run_kselftest.sh', 0, 1, 0, out + [
+            f'run_kselftest.sh planned {plan} programs, reported {seen}']
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--ksrc', required=True)
@@ -125,6 +177,22 @@ def main():
             p, f, sk = kselftest(rc, body)
             if f:
                 print('\n'.join(body))
+        elif kind == 'run_kselftest':
+            p = f = 0
+            for prog, pp, pf, ps, out in kselftest_run(body):
+                if pf:
+                    print('\n'.join(out))
+                state = 'FAIL' if pf else 'ok'
+                skipped = f', {ps} skipped' if ps else ''
+                print(f'[{args.label}] kselftest {prog}: {pp} passed, {pf} failed{skipped} ({state})')
+                p, f, sk = p + pp, f + pf, sk + ps
+            state = 'FAIL' if f else 'ok'
+            took = f', {float(secs):.0f} s' if secs else ''
+            print(f'[{args.label}] run_kselftest.sh {name}: {p} passed, {f} failed ({state}{took})')
+            total_p += p
+            total_f += f
+            total_s += sk
+            continue
         elif kind == 'kmemleak':
             leaks = [l for l in body if l.startswith('unreferenced object')]
             if any(l.startswith('kmemleak: not available') for l in body):

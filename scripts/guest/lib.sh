@@ -10,7 +10,10 @@ section() {
 	shift 2
 	rc=0
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	"$@" >/tmp/section.out 2>&1 || rc=$?
+	# Appending: what CMD writes to /dev/stdout (run_kselftest.sh's
+	# runner does) then lands after, not over, its other output.
+	: >/tmp/section.out
+	"$@" >>/tmp/section.out 2>&1 || rc=$?
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	echo "KSLAB-BEGIN $kind $name"
 	cat /tmp/section.out

@@ -1,12 +1,29 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest script of `make check`: load kslab, run the KUnit suites (when the
-# KUnit module is here, i.e. in the debug kernel) and every kselftest, unload,
+# KUnit module is here, i.e. in the debug kernel) and the kselftests (through
+# the kernel's run_kselftest.sh, from the install tree check.sh made), unload,
 # and let kmemleak scan. Results go to the console between markers.
 . /kslab/lib.sh
 
-# Without the module a kselftest SKIPs as a whole (status 4), the
-# kselftest way, rather than fail.
-section skip without-module sh -c '/kslab/version_test; [ $? -eq 4 ]'
+ksft=/kslab/kselftest_install
+# The runner times a program out with /usr/bin/timeout --foreground:
+# coreutils' (check.sh copies it in as /bin/timeout); busybox's has no
+# --foreground.
+mkdir -p /usr/bin && ln -sf /bin/timeout /usr/bin/timeout
+
+# all_skip: without the module every kselftest program SKIPs as a whole
+# (status 4) and says why, the kselftest way, rather than fail.
+all_skip() {
+	: >/tmp/ksft-skip.out
+	"$ksft/run_kselftest.sh" >>/tmp/ksft-skip.out 2>&1
+	cat /tmp/ksft-skip.out
+	n=$(wc -l <"$ksft/kselftest-list.txt")
+	skips=$(grep -c '^ok [0-9]* selftests: kslab: [a-z_]* # SKIP$' /tmp/ksft-skip.out)
+	why=$(grep -c '^# 1\.\.0 # SKIP no /dev/kslab: kslab.ko is not loaded$' /tmp/ksft-skip.out)
+	echo "$n programs, $skips skipped, $why said why"
+	[ "$n" -gt 0 ] && [ "$skips" -eq "$n" ] && [ "$why" -eq "$n" ]
+}
+section skip without-module all_skip
 section load kslab insmod /kslab/kslab.ko
 # The sample module uses the public API; its init fails if anything does.
 section load kslab_sample insmod /kslab/kslab_sample.ko
@@ -17,6 +34,8 @@ if [ -f /kslab/kslab_kunit.ko ]; then
 	section kunit suites kunit_results
 	rmmod kslab_kunit
 fi
+section run_kselftest kslab "$ksft/run_kselftest.sh"
+# The smoke of the benchmark client (scripts/guest/kslab-bench_test).
 for t in /kslab/*_test; do
 	[ -x "$t" ] || continue
 	section kselftest "${t##*/}" "$t"
