@@ -43,6 +43,8 @@ done
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
+# the guest's / (mktemp made it 0700): other users too may run programs
+chmod 755 "$root"
 mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp" \
 	"$root/kslab" "$root/etc"
 cp /bin/busybox "$root/bin/busybox"

@@ -24,6 +24,29 @@ all_skip() {
 	[ "$n" -gt 0 ] && [ "$skips" -eq "$n" ] && [ "$why" -eq "$n" ]
 }
 section skip without-module all_skip
+
+# not_root: with the device open to every user (device_mode=0666), a user
+# other than root gets from each program that needs root a SKIP that says
+# so (KSLAB_TEST_NEEDS_ROOT), and the others pass.
+not_root() {
+	insmod /kslab/kslab.ko device_mode=0666 || return 1
+	grep -q '^nobody:' /etc/passwd 2>/dev/null ||
+		echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
+	: >/tmp/ksft-user.out
+	chmod 666 /tmp/ksft-user.out
+	su -s /bin/sh -c "sh $ksft/run_kselftest.sh" nobody \
+		>>/tmp/ksft-user.out 2>&1
+	rmmod kslab
+	cat /tmp/ksft-user.out
+	n=$(wc -l <"$ksft/kselftest-list.txt")
+	ok=$(grep -c '^ok [0-9]* selftests: kslab: [a-z_]*$' /tmp/ksft-user.out)
+	skips=$(grep -c '^ok [0-9]* selftests: kslab: [a-z_]* # SKIP$' /tmp/ksft-user.out)
+	why=$(grep -c '^# 1\.\.0 # SKIP not root: ' /tmp/ksft-user.out)
+	echo "$n programs: $ok passed, $skips skipped, $why of them as not root"
+	[ "$ok" -gt 0 ] && [ "$why" -gt 0 ] && [ "$skips" -eq "$why" ] &&
+		[ $((ok + skips)) -eq "$n" ]
+}
+section skip not-root not_root
 section load kslab insmod /kslab/kslab.ko
 # The sample module uses the public API; its init fails if anything does.
 section load kslab_sample insmod /kslab/kslab_sample.ko

@@ -8,6 +8,8 @@
 
 #include "kslab_test.h"
 
+KSLAB_TEST_NEEDS_ROOT("BENCH needs CAP_SYS_ADMIN");
+
 static const unsigned long ioc[KSLAB_CMD_NR] = KSLAB_IOCTL_CMDS;
 
 /* The first size of each extensible struct; 0: not extensible. */

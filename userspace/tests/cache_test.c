@@ -8,6 +8,8 @@
 
 #include "kslab_test.h"
 
+KSLAB_TEST_NEEDS_ROOT("debug caches need CAP_SYS_ADMIN");
+
 FIXTURE(cache) {
 	int fd;
 	char name[KSLAB_NAME_MAX];

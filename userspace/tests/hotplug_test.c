@@ -12,6 +12,8 @@
 
 #include "kslab_test.h"
 
+KSLAB_TEST_NEEDS_ROOT("takes CPU 1 offline; BENCH needs CAP_SYS_ADMIN");
+
 #define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
 
 struct run {

@@ -43,6 +43,20 @@ __attribute__((constructor)) static void kslab_test_need_device(void)
 			       KSLAB_DEVICE_PATH, strerror(errno));
 }
 
+/*
+ * KSLAB_TEST_NEEDS_ROOT(why), once in a program whose tests need root
+ * beyond opening the device (CAP_SYS_ADMIN commands, module parameters,
+ * root-only /proc, /sys and cgroup files): not run as root, the program
+ * SKIPs as a whole with @why and exit status 4, rather than failing where
+ * the module's device_mode lets a user open /dev/kslab.
+ */
+#define KSLAB_TEST_NEEDS_ROOT(why)					\
+__attribute__((constructor)) static void kslab_test_need_root(void)	\
+{									\
+	if (geteuid())							\
+		ksft_exit_skip("not root: %s\n", why);			\
+}
+
 /* Whether the running module has @backend (VERSION's bitmap). */
 static inline int backend_works(int fd, unsigned int backend)
 {

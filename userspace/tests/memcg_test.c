@@ -18,6 +18,8 @@
 
 #include "kslab_test.h"
 
+KSLAB_TEST_NEEDS_ROOT("makes a cgroup2 group");
+
 #define CG		"/sys/fs/cgroup"
 #define GROUP		CG "/kslab-memcg"
 #define NR_CACHES	8

@@ -15,6 +15,8 @@
 
 #include "kslab_test.h"
 
+KSLAB_TEST_NEEDS_ROOT("sets failslab in debugfs");
+
 #define FAILSLAB	"/sys/kernel/debug/failslab/"
 #define RESERVE		2
 #define WAIT_S		10

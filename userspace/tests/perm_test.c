@@ -14,6 +14,8 @@
 #include "../libkslab.h"
 #include "kslab_test.h"
 
+KSLAB_TEST_NEEDS_ROOT("drops CAP_SYS_ADMIN it must have");
+
 /* Drop @cap from this process's effective set (raw capset, no libcap). */
 static int drop_effective_cap(unsigned int cap)
 {

@@ -12,6 +12,8 @@
 
 #include "kslab_test.h"
 
+KSLAB_TEST_NEEDS_ROOT("writes module parameters");
+
 /* The cache @name of a KSLAB_BACKENDS_SLABINFO @backend is in slabinfo. */
 static int slabinfo_has(unsigned int backend, const char *name)
 {

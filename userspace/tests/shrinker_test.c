@@ -11,6 +11,8 @@
 
 #include "kslab_test.h"
 
+KSLAB_TEST_NEEDS_ROOT("writes /proc/sys/vm/drop_caches");
+
 /* Enough rents and returns to fill magazines and depots. */
 #define SHRINK_OBJECTS	512
 

@@ -13,6 +13,8 @@
 
 #include "kslab_test.h"
 
+KSLAB_TEST_NEEDS_ROOT("reads /proc/slabinfo (mode 0400)");
+
 #define NR_RENT		50
 
 FIXTURE(info) {
