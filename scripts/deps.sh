@@ -55,6 +55,10 @@ fi
 
 for series in $KSLAB_KERNELS; do
 	[ -n "$(stock_release "$series")" ] && continue
+	# A kernel's postinst runs DKMS for every module it knows: not while a
+	# concurrent make check has kslab in DKMS (scripts/dkms-test.sh).
+	exec 8>/tmp/kslab-dkms.lock
+	flock 8
 	apt_update
 	rel=$(newest_release "$series")
 	[ -n "$rel" ] || { echo "deps: no Debian $series kernel found" >&2; exit 1; }
