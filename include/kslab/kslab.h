@@ -18,14 +18,19 @@
  * to PAGE_SIZE, names of at most KSLAB_NAME_LEN - 1 bytes, magazines of at
  * most KSLAB_MAGAZINE_MAX objects (KSLAB_LOCKED_MAX for the shared one).
  *
- * Contexts: every function here is for task (process) context only, never
- * hard or soft interrupt context. kslab_rent() and kslab_rent_bulk() may
- * sleep when @gfp allows it; the return functions never sleep and may be
- * called with preemption disabled or a spinlock held. Lockdep enforces it:
- * the per-CPU local_lock and the per-node spinlocks are never taken with
- * interrupts or bottom halves disabled, so a call from a softirq or
- * hardirq shows up as an inconsistent lock state. Creation, destruction,
- * shrink and tune may sleep. See Documentation/design.rst.
+ * Contexts: kslab_rent(), kslab_return() and the bulk calls may be called
+ * from task, softirq and hardirq context and with interrupts disabled, as
+ * kmem_cache_alloc() and kmem_cache_free() may: @gfp says what a rent may
+ * do when it must grow the cache (GFP_ATOMIC or GFP_NOWAIT where it must
+ * not sleep). Their fast path never disables interrupts: it marks the
+ * CPU's magazines busy with preemption disabled, and a rent or return from
+ * an interrupt that lands while they are busy goes straight to the slab
+ * layer, whose locks are taken with interrupts disabled. On PREEMPT_RT the
+ * per-CPU lock is a local_lock and the other locks sleep: as for a
+ * kmem_cache there, no call from hard interrupt context or with interrupts
+ * or preemption disabled. Returns never sleep. Creation, destruction,
+ * shrink, tune and the stats may sleep (task context only). See
+ * Documentation/design.rst.
  */
 #ifndef _KSLAB_KSLAB_H
 #define _KSLAB_KSLAB_H

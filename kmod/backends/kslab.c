@@ -6,8 +6,8 @@
  * ABI's KSLAB_CACHE_* flags to the core's KSLAB_* flags, and the core's
  * &struct kslab_cache_stats to the ABI's &struct kslab_stats.
  *
- * Contexts: as <kslab/kslab.h>: task context only; rent may sleep when gfp
- * allows.
+ * Contexts: the ops run in task context (the device and the benchmark
+ * call them); rent may sleep when gfp allows.
  */
 #include <linux/err.h>
 #include <linux/string.h>

@@ -7,8 +7,8 @@
  * debug checks), so that comparing the two measures the per-CPU layer
  * alone. Uses <kslab/kslab.h> alone.
  *
- * Contexts: as <kslab/kslab.h>: task context only; rent may sleep when gfp
- * allows.
+ * Contexts: the ops run in task context (the device and the benchmark
+ * call them); rent may sleep when gfp allows.
  */
 
 #include <kslab/kslab.h>

@@ -322,7 +322,7 @@ static struct kslab_cache *kslab_cache_new(const char *name,
 	mutex_init(&cache->mutex);
 	INIT_WORK(&cache->resize_work, kslab_resize_work);
 	INIT_HLIST_NODE(&cache->cpuhp);
-	xa_init(&cache->slabs);
+	xa_init_flags(&cache->slabs, XA_FLAGS_LOCK_IRQ);
 	return cache;
 }
 

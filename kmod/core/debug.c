@@ -85,7 +85,7 @@ static void kslab_redzone(struct kslab_cache *cache, void *obj)
  * The only place kslab warns from: the test harness allows WARNINGs from
  * this function alone (scripts/check-log.sh).
  *
- * Context: task context; does not sleep.
+ * Context: any context; does not sleep.
  */
 static noinline __noclone void
 kslab_debug_report(struct kslab_cache *cache, const void *obj, const char *what)
@@ -116,7 +116,7 @@ void kslab_debug_init_obj(struct kslab_cache *cache, void *obj)
  * @cache: a debug cache.
  * @obj: the object.
  *
- * Context: task context; does not sleep.
+ * Context: any context; does not sleep.
  */
 void kslab_debug_rent(struct kslab_cache *cache, void *obj)
 {
@@ -160,7 +160,7 @@ static bool kslab_debug_owns(struct kslab_cache *cache, void *obj)
  * @cache: a debug cache.
  * @obj: the pointer the caller returns.
  *
- * Context: task context; does not sleep.
+ * Context: any context; does not sleep.
  * Return: 0 when @obj may be taken back (poisoned, marked free),
  * -EINVAL for a pointer that is no object of @cache, -EALREADY for an
  * object that is not rented.
@@ -208,16 +208,22 @@ int kslab_debug_return(struct kslab_cache *cache, void *obj)
  * @slab: the new slab.
  * @gfp: allocation flags for the index.
  *
- * Context: task context; may sleep when @gfp allows it.
+ * Context: any context; may sleep when @gfp allows it.
  * Return: 0 or -ENOMEM.
  */
 int kslab_debug_track_slab(struct kslab_cache *cache, struct kslab_slab *slab,
 			   gfp_t gfp)
 {
+	unsigned long flags;
+	void *old;
+
 	if (!(cache->flags & KSLAB_DEBUG))
 		return 0;
-	return xa_err(xa_store(&cache->slabs, page_to_pfn(slab->page), slab,
-			       (gfp & KSLAB_GFP_PASS) | cache->gfp));
+	xa_lock_irqsave(&cache->slabs, flags);
+	old = __xa_store(&cache->slabs, page_to_pfn(slab->page), slab,
+			 (gfp & KSLAB_GFP_PASS) | cache->gfp);
+	xa_unlock_irqrestore(&cache->slabs, flags);
+	return xa_err(old);
 }
 
 /**
@@ -227,11 +233,16 @@ int kslab_debug_track_slab(struct kslab_cache *cache, struct kslab_slab *slab,
  *	grace period has passed (call_rcu()), since a return may have found
  *	it in the index just before.
  *
- * Context: task context; does not sleep.
+ * Context: any context; does not sleep.
  */
 void kslab_debug_untrack_slab(struct kslab_cache *cache,
 			      struct kslab_slab *slab)
 {
-	if (cache->flags & KSLAB_DEBUG)
-		xa_erase(&cache->slabs, page_to_pfn(slab->page));
+	unsigned long flags;
+
+	if (!(cache->flags & KSLAB_DEBUG))
+		return;
+	xa_lock_irqsave(&cache->slabs, flags);
+	__xa_erase(&cache->slabs, page_to_pfn(slab->page));
+	xa_unlock_irqrestore(&cache->slabs, flags);
 }

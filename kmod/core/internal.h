@@ -6,11 +6,16 @@
  * /dev/kslab or its ABI.
  *
  * Locking, from the outside in (see Documentation/design.rst):
- *   kslab_caches_mutex  > cache->mutex  > kslab_flush_mutex
- *   kslab_cpu.lock (local_lock)  > kslab_depot.lock, kslab_node.list_lock
- *   kslab_shared.lock > kslab_node.list_lock (KSLAB_LOCKED caches)
- * The depot lock and a node's list lock are never held together. Every
- * lock is taken in task context with interrupts and bottom halves enabled.
+ *   1. kslab_caches_mutex  > cache->mutex  > kslab_flush_mutex (task)
+ *   2. kslab_cpu (kslab_cpu_trylock(): a busy flag with preemption
+ *      disabled, or a local_lock on PREEMPT_RT)
+ *   3. kslab_depot.lock, kslab_shared.lock
+ *   4. kslab_node.list_lock, then the debug slab index's xa_lock
+ * Rent and return may come from any context, so 3 and 4 are taken with
+ * interrupts saved and disabled (spin_lock_irqsave()); 2 never disables
+ * interrupts: an interrupt that finds its CPU's layer busy goes round it,
+ * to the node lists (kslab_slab_rent_one(), kslab_slab_return_one()). The
+ * depot lock and a node's list lock are never held together.
  */
 #ifndef _KSLAB_CORE_INTERNAL_H
 #define _KSLAB_CORE_INTERNAL_H
@@ -67,16 +72,26 @@ struct kslab_magazine {
 };
 
 /**
- * struct kslab_cpu - the per-CPU layer of a cache; every field is guarded
- * by @lock (a local_lock: preemption disabled, no atomic, no irq-save).
- * @lock: the local_lock.
+ * struct kslab_cpu - the per-CPU layer of a cache; every field but @busy
+ * is owned by whoever holds the CPU's lock (kslab_cpu_trylock()).
+ * @busy: the lock, without PREEMPT_RT: 1 while a context of this CPU
+ *	(task, softirq or hardirq) holds it, with preemption disabled. An
+ *	interrupt runs to its end before the context it interrupted goes on,
+ *	so a plain read and write take it (as local_trylock() does) and an
+ *	interrupt that finds it set goes round the per-CPU layer.
+ * @lock: the lock, with PREEMPT_RT: a local_lock (a per-CPU sleeping
+ *	lock; softirqs and threaded interrupts are tasks there).
  * @loaded: the magazine rents pop from and returns push to; never NULL.
  * @previous: the other magazine, always full or empty; never NULL.
- * @stat: &enum kslab_counter counters of this CPU (also bumped with
- *	this_cpu_inc() outside @lock; task context only, so no update is lost).
+ * @stat: &enum kslab_counter counters of this CPU; under the lock, or
+ *	this_cpu_add() (one instruction, or irq-safe) without it.
  */
 struct kslab_cpu {
+#ifdef CONFIG_PREEMPT_RT
 	local_lock_t lock;
+#else
+	unsigned int busy;
+#endif
 	struct kslab_magazine *loaded;
 	struct kslab_magazine *previous;
 	unsigned long stat[KSLAB_CNT_NR];
@@ -84,7 +99,7 @@ struct kslab_cpu {
 
 /**
  * struct kslab_depot - the magazines of one node that no CPU holds.
- * @lock: guards every field below; plain spin_lock (task context).
+ * @lock: guards every field below; taken with interrupts disabled.
  * @full: full magazines.
  * @empty: empty magazines of the cache's current size.
  * @nr_full: magazines on @full.
@@ -106,7 +121,7 @@ struct kslab_depot {
 
 /**
  * struct kslab_shared - the one magazine of a KSLAB_LOCKED cache.
- * @lock: guards @mag's rounds and objects (plain spin_lock, task context).
+ * @lock: guards @mag's rounds and objects; interrupts disabled.
  * @mag: free objects, shared by every CPU; its size is the cache's
  *	magazine_size (const).
  */
@@ -143,7 +158,7 @@ struct kslab_slab {
 
 /**
  * struct kslab_node - slabs and depot of one NUMA node.
- * @list_lock: guards the lists and counters below (plain spin_lock).
+ * @list_lock: guards the lists and counters below; interrupts disabled.
  * @partial: slabs with some objects free.
  * @full: slabs with no object free.
  * @empty: slabs with every object free (at most KSLAB_EMPTY_RESERVE unless
@@ -243,6 +258,8 @@ unsigned long kslab_slab_release_empty(struct kslab_cache *cache, int nid,
 				       unsigned long keep);
 unsigned int kslab_slab_alloc(struct kslab_cache *cache, gfp_t gfp,
 			      unsigned int nr, void **objs);
+void *kslab_slab_rent_one(struct kslab_cache *cache, gfp_t gfp);
+void kslab_slab_return_one(struct kslab_cache *cache, void *obj);
 unsigned long kslab_node_destroy(struct kslab_cache *cache, int nid);
 u64 kslab_slab_count(struct kslab_cache *cache, u64 *empty);
 struct kslab_slab *kslab_obj_slab(const void *obj);
@@ -272,8 +289,6 @@ void kslab_depot_note_contention(struct kslab_cache *cache,
 int kslab_shared_init(struct kslab_cache *cache);
 void kslab_shared_destroy(struct kslab_cache *cache);
 void kslab_shared_flush(struct kslab_cache *cache);
-void *kslab_shared_rent_slab(struct kslab_cache *cache, gfp_t gfp);
-void kslab_shared_overflow(struct kslab_cache *cache, void *obj);
 
 /* ---- debug.c: poison, red zones, double and foreign returns ---- */
 void kslab_debug_init_obj(struct kslab_cache *cache, void *obj);
@@ -299,12 +314,64 @@ unsigned long kslab_stat_sum(struct kslab_cache *cache, enum kslab_counter item)
  * @item: the counter.
  * @n: how much.
  *
- * Context: task context, any preemption state.
+ * Context: any context.
  */
 static inline void kslab_stat_add(struct kslab_cache *cache,
 				  enum kslab_counter item, unsigned long n)
 {
 	this_cpu_add(cache->cpu->stat[item], n);
+}
+
+/**
+ * kslab_cpu_trylock() - take the current CPU's kslab_cpu of a cache.
+ * @cache: the cache.
+ *
+ * Without PREEMPT_RT: disables preemption and sets the CPU's busy flag,
+ * unless a context this one interrupted holds it; never disables
+ * interrupts and never spins. With PREEMPT_RT: takes the CPU's local_lock
+ * (may sleep; never fails).
+ *
+ * Context: any context kslab_rent() allows.
+ * Return: the CPU's kslab_cpu, or NULL when it is busy.
+ */
+static __always_inline struct kslab_cpu *
+kslab_cpu_trylock(struct kslab_cache *cache)
+{
+	struct kslab_cpu *cc;
+
+#ifdef CONFIG_PREEMPT_RT
+	local_lock(&cache->cpu->lock);
+	cc = this_cpu_ptr(cache->cpu);
+#else
+	preempt_disable();
+	cc = this_cpu_ptr(cache->cpu);
+	if (unlikely(READ_ONCE(cc->busy))) {
+		preempt_enable();
+		return NULL;
+	}
+	WRITE_ONCE(cc->busy, 1);
+	barrier();
+#endif
+	return cc;
+}
+
+/**
+ * kslab_cpu_unlock() - release what kslab_cpu_trylock() took.
+ * @cache: the cache.
+ * @cc: what it returned.
+ *
+ * Context: the context that took it.
+ */
+static __always_inline void kslab_cpu_unlock(struct kslab_cache *cache,
+					     struct kslab_cpu *cc)
+{
+#ifdef CONFIG_PREEMPT_RT
+	local_unlock(&cache->cpu->lock);
+#else
+	barrier();
+	WRITE_ONCE(cc->busy, 0);
+	preempt_enable();
+#endif
 }
 
 /**
@@ -328,7 +395,7 @@ static inline struct kslab_node *kslab_node_of(struct kslab_cache *cache,
  * are charged to its creator's memcg, not to whichever task's rent or
  * return or work item happens to make them. Pair with kslab_memcg_exit().
  *
- * Context: task context.
+ * Context: any context (an interrupt's charge goes to the same memcg).
  * Return: the memcg to restore.
  */
 static inline struct mem_cgroup *kslab_memcg_enter(struct kslab_cache *cache)
@@ -340,7 +407,7 @@ static inline struct mem_cgroup *kslab_memcg_enter(struct kslab_cache *cache)
  * kslab_memcg_exit() - end what kslab_memcg_enter() began.
  * @old: what it returned.
  *
- * Context: task context.
+ * Context: any context.
  */
 static inline void kslab_memcg_exit(struct mem_cgroup *old)
 {
@@ -408,7 +475,7 @@ static inline bool kslab_want_init(struct kslab_cache *cache, gfp_t gfp)
  * @obj: the object, or NULL.
  * @gfp: the rent's flags.
  *
- * Context: task context; does not sleep.
+ * Context: any context; does not sleep.
  * Return: @obj.
  */
 static inline void *kslab_rent_finish(struct kslab_cache *cache, void *obj,
@@ -429,21 +496,22 @@ static inline void *kslab_rent_finish(struct kslab_cache *cache, void *obj,
  * @cache: a KSLAB_LOCKED cache.
  * @gfp: allocation flags for a new slab.
  *
- * Context: task context, no kslab lock held; may sleep when @gfp allows.
+ * Context: any context, no kslab lock held; may sleep when @gfp allows.
  * Return: the object (not yet checked or zeroed), or NULL.
  */
 static inline void *kslab_shared_rent(struct kslab_cache *cache, gfp_t gfp)
 {
+	unsigned long flags;
 	struct kslab_shared *shared = cache->shared;
 	struct kslab_magazine *mag = shared->mag;
 	void *obj = NULL;
 
-	spin_lock(&shared->lock);
+	spin_lock_irqsave(&shared->lock, flags);
 	if (mag->rounds)
 		obj = mag->objs[--mag->rounds];
-	spin_unlock(&shared->lock);
+	spin_unlock_irqrestore(&shared->lock, flags);
 	if (unlikely(!obj))
-		return kslab_shared_rent_slab(cache, gfp);
+		return kslab_slab_rent_one(cache, gfp);
 	kslab_stat_add(cache, KSLAB_CNT_RENT_DEPOT, 1);
 	return obj;
 }
@@ -454,25 +522,26 @@ static inline void *kslab_shared_rent(struct kslab_cache *cache, gfp_t gfp)
  * @cache: a KSLAB_LOCKED cache.
  * @obj: the object, already checked in debug mode.
  *
- * Context: task context; does not sleep; takes the shared lock, and a
+ * Context: any context; does not sleep; takes the shared lock, and a
  * node's list_lock after dropping it when the magazine is full.
  */
 static inline void kslab_shared_return(struct kslab_cache *cache, void *obj)
 {
+	unsigned long flags;
 	struct kslab_shared *shared = cache->shared;
 	struct kslab_magazine *mag = shared->mag;
 	bool kept = false;
 
-	spin_lock(&shared->lock);
+	spin_lock_irqsave(&shared->lock, flags);
 	if (mag->rounds < mag->size) {
 		mag->objs[mag->rounds++] = obj;
 		kept = true;
 	}
-	spin_unlock(&shared->lock);
+	spin_unlock_irqrestore(&shared->lock, flags);
 	if (likely(kept))
 		kslab_stat_add(cache, KSLAB_CNT_RETURN_DEPOT, 1);
 	else
-		kslab_shared_overflow(cache, obj);
+		kslab_slab_return_one(cache, obj);
 }
 
 #endif /* _KSLAB_CORE_INTERNAL_H */

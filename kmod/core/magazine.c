@@ -14,10 +14,16 @@
  * magazine is always full or empty, so a CPU that alternates rent and
  * return around a magazine boundary stays on the fast path.
  *
- * The fast path takes the CPU's local_lock (preemption disabled; no lock,
- * no atomic, no irq-save) and touches only that CPU's kslab_cpu. A return
- * on another CPU than the rent costs the same as a local one: the object
- * goes into the returning CPU's magazine.
+ * The fast path takes the CPU's kslab_cpu with kslab_cpu_trylock(): with
+ * preemption disabled, a busy flag that a plain read and write set, as an
+ * interrupt on the same CPU always ends before the context it interrupted
+ * goes on (no atomic, no irq-save; a local_lock on PREEMPT_RT). A rent or
+ * return that finds the flag set is an interrupt (or a nested one) that
+ * landed while its CPU's magazines were held: it goes round them, to the
+ * node lists, whose locks (as the depot's) are taken with interrupts
+ * disabled. So every context may rent and return and the fast path never
+ * disables interrupts. A return on another CPU than the rent costs the
+ * same as a local one: the object goes into the returning CPU's magazine.
  */
 #include <linux/cpu.h>
 #include <linux/jiffies.h>
@@ -104,7 +110,7 @@ static struct kslab_depot *kslab_local_depot(struct kslab_cache *cache)
  * the cache's resize work, which doubles the magazine size up to
  * kslab_magazine_cap().
  *
- * Context: task context, @depot->lock held; does not sleep.
+ * Context: any context, @depot->lock held; does not sleep.
  */
 void kslab_depot_note_contention(struct kslab_cache *cache,
 				 struct kslab_depot *depot)
@@ -121,14 +127,18 @@ void kslab_depot_note_contention(struct kslab_cache *cache,
 }
 EXPORT_SYMBOL_IF_KUNIT(kslab_depot_note_contention);
 
-static void kslab_depot_lock(struct kslab_cache *cache,
-			     struct kslab_depot *depot)
+/* Take the depot lock, noting contention; returns the saved irq flags. */
+static unsigned long kslab_depot_lock(struct kslab_cache *cache,
+				      struct kslab_depot *depot)
 	__acquires(&depot->lock)
 {
-	if (likely(spin_trylock(&depot->lock)))
-		return;
-	spin_lock(&depot->lock);
+	unsigned long flags;
+
+	if (likely(spin_trylock_irqsave(&depot->lock, flags)))
+		return flags;
+	spin_lock_irqsave(&depot->lock, flags);
 	kslab_depot_note_contention(cache, depot);
+	return flags;
 }
 
 /* Keep an empty magazine in @depot (lock held); else hand it back to free. */
@@ -150,8 +160,9 @@ static bool kslab_depot_get_full(struct kslab_cache *cache,
 {
 	struct kslab_depot *depot = kslab_local_depot(cache);
 	struct kslab_magazine *full, *drop = NULL;
+	unsigned long flags;
 
-	kslab_depot_lock(cache, depot);
+	flags = kslab_depot_lock(cache, depot);
 	full = list_first_entry_or_null(&depot->full, struct kslab_magazine,
 					list);
 	if (full) {
@@ -159,7 +170,7 @@ static bool kslab_depot_get_full(struct kslab_cache *cache,
 		depot->nr_full--;
 		drop = kslab_depot_put_empty(cache, depot, cc->loaded);
 	}
-	spin_unlock(&depot->lock);
+	spin_unlock_irqrestore(&depot->lock, flags);
 	if (!full)
 		return false;
 	cc->loaded = full;
@@ -178,8 +189,9 @@ static struct kslab_magazine *kslab_depot_put_full(struct kslab_cache *cache,
 						   struct kslab_magazine *spare)
 {
 	struct kslab_magazine *empty = NULL;
+	unsigned long flags;
 
-	kslab_depot_lock(cache, depot);
+	flags = kslab_depot_lock(cache, depot);
 	if (depot->nr_full < depot->max_full) {
 		empty = list_first_entry_or_null(&depot->empty,
 						 struct kslab_magazine, list);
@@ -194,7 +206,7 @@ static struct kslab_magazine *kslab_depot_put_full(struct kslab_cache *cache,
 			depot->nr_full++;
 		}
 	}
-	spin_unlock(&depot->lock);
+	spin_unlock_irqrestore(&depot->lock, flags);
 	return empty;
 }
 
@@ -203,19 +215,20 @@ static struct kslab_magazine *kslab_depot_put_full(struct kslab_cache *cache,
  * @cache: the cache.
  * @nid: the node.
  *
- * Context: task context; does not sleep; takes the depot lock.
+ * Context: any context; does not sleep; takes the depot lock.
  * Return: rounds in the depot's full magazines.
  */
 unsigned long kslab_depot_count(struct kslab_cache *cache, int nid)
 {
+	unsigned long flags;
 	struct kslab_depot *depot = &kslab_node_of(cache, nid)->depot;
 	struct kslab_magazine *mag;
 	unsigned long n = 0;
 
-	spin_lock(&depot->lock);
+	spin_lock_irqsave(&depot->lock, flags);
 	list_for_each_entry(mag, &depot->full, list)
 		n += mag->rounds;
-	spin_unlock(&depot->lock);
+	spin_unlock_irqrestore(&depot->lock, flags);
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(kslab_depot_count);
@@ -226,24 +239,25 @@ EXPORT_SYMBOL_IF_KUNIT(kslab_depot_count);
  * @cache: the cache.
  * @nid: the node.
  *
- * Context: task context; does not sleep; takes the depot lock, and once it
+ * Context: any context; does not sleep; takes the depot lock, and once it
  * is dropped the list_lock of each of the objects' nodes in turn.
  * Return: pages given back to the page allocator: the objects' slabs (of
  * any node) that became empty beyond their node's reserve.
  */
 unsigned long kslab_depot_drain(struct kslab_cache *cache, int nid)
 {
+	unsigned long flags;
 	struct kslab_depot *depot = &kslab_node_of(cache, nid)->depot;
 	struct kslab_magazine *mag, *next;
 	unsigned long pages = 0;
 	LIST_HEAD(mags);
 
-	spin_lock(&depot->lock);
+	spin_lock_irqsave(&depot->lock, flags);
 	list_splice_init(&depot->full, &mags);
 	list_splice_init(&depot->empty, &mags);
 	depot->nr_full = 0;
 	depot->nr_empty = 0;
-	spin_unlock(&depot->lock);
+	spin_unlock_irqrestore(&depot->lock, flags);
 	list_for_each_entry_safe(mag, next, &mags, list) {
 		pages += kslab_slab_free_bulk(cache, mag->rounds, mag->objs);
 		kslab_magazine_free(mag);
@@ -280,8 +294,13 @@ static void *kslab_rent_grow(struct kslab_cache *cache, gfp_t gfp)
 		kslab_stat_add(cache, KSLAB_CNT_RENT_FAIL, 1);
 		return NULL;
 	}
-	local_lock(&cache->cpu->lock);
-	cc = this_cpu_ptr(cache->cpu);
+	cc = kslab_cpu_trylock(cache);
+	if (unlikely(!cc)) {
+		/* Only a context that interrupted a holder: but that went round. */
+		kslab_slab_take_new(cache, slab, 1, &obj);
+		kslab_stat_add(cache, KSLAB_CNT_RENT_SLAB, 1);
+		return obj;
+	}
 	mag = cc->loaded;
 	/* Another task may have filled it meanwhile: then room may be 0. */
 	mag->rounds += kslab_slab_take_new(cache, slab,
@@ -289,14 +308,14 @@ static void *kslab_rent_grow(struct kslab_cache *cache, gfp_t gfp)
 					   mag->objs + mag->rounds);
 	obj = mag->objs[--mag->rounds];
 	cc->stat[KSLAB_CNT_RENT_SLAB]++;
-	local_unlock(&cache->cpu->lock);
+	kslab_cpu_unlock(cache, cc);
 	return obj;
 }
 
-/* The loaded magazine is empty; called with the local_lock, releases it. */
-static void *kslab_rent_slow(struct kslab_cache *cache, gfp_t gfp)
+/* The loaded magazine is empty; called with @cc locked, releases it. */
+static void *kslab_rent_slow(struct kslab_cache *cache, struct kslab_cpu *cc,
+			     gfp_t gfp)
 {
-	struct kslab_cpu *cc = this_cpu_ptr(cache->cpu);
 	enum kslab_counter item;
 	void *obj;
 
@@ -308,12 +327,12 @@ static void *kslab_rent_slow(struct kslab_cache *cache, gfp_t gfp)
 	} else if (kslab_refill(cache, cc)) {
 		item = KSLAB_CNT_RENT_SLAB;
 	} else {
-		local_unlock(&cache->cpu->lock);
+		kslab_cpu_unlock(cache, cc);
 		return kslab_rent_grow(cache, gfp);
 	}
 	obj = cc->loaded->objs[--cc->loaded->rounds];
 	cc->stat[item]++;
-	local_unlock(&cache->cpu->lock);
+	kslab_cpu_unlock(cache, cc);
 	return obj;
 }
 
@@ -324,8 +343,10 @@ static void *kslab_rent_slow(struct kslab_cache *cache, gfp_t gfp)
  *	zeroes the object, as do init_on_alloc and KSLAB_ZERO, exactly
  *	as SLUB decides for a kmem_cache.
  *
- * Context: task context only, not hard or soft interrupt; may sleep when
- * @gfp allows it. The fast path disables preemption only.
+ * Context: any context (task, softirq, hardirq, interrupts disabled; on
+ * PREEMPT_RT not hardirq nor with interrupts disabled); may sleep when @gfp
+ * allows it. The fast path disables preemption only; an interrupt that
+ * finds the CPU's magazines busy rents from the slabs.
  * Return: the object, or NULL when no memory could be had.
  */
 void *kslab_rent(struct kslab_cache *cache, gfp_t gfp)
@@ -337,17 +358,39 @@ void *kslab_rent(struct kslab_cache *cache, gfp_t gfp)
 	might_alloc(gfp);
 	if (unlikely(cache->flags & KSLAB_LOCKED))
 		return kslab_rent_finish(cache, kslab_shared_rent(cache, gfp), gfp);
-	local_lock(&cache->cpu->lock);
-	cc = this_cpu_ptr(cache->cpu);
+	cc = kslab_cpu_trylock(cache);
+	if (unlikely(!cc))
+		return kslab_rent_finish(cache, kslab_slab_rent_one(cache, gfp),
+					 gfp);
 	mag = cc->loaded;
 	if (unlikely(!mag->rounds))
-		return kslab_rent_finish(cache, kslab_rent_slow(cache, gfp), gfp);
+		return kslab_rent_finish(cache, kslab_rent_slow(cache, cc, gfp),
+					 gfp);
 	obj = mag->objs[--mag->rounds];
 	cc->stat[KSLAB_CNT_RENT_LOADED]++;
-	local_unlock(&cache->cpu->lock);
+	kslab_cpu_unlock(cache, cc);
 	return kslab_rent_finish(cache, obj, gfp);
 }
 EXPORT_SYMBOL_GPL(kslab_rent);
+
+/* The per-CPU layer is busy (we interrupted its holder): from the slabs. */
+static noinline unsigned int kslab_rent_bulk_busy(struct kslab_cache *cache,
+						  gfp_t gfp, unsigned int nr,
+						  void **objs)
+{
+	unsigned int done = 0, n;
+
+	while (done < nr) {
+		n = kslab_slab_alloc(cache, gfp, nr - done, objs + done);
+		if (!n) {
+			kslab_stat_add(cache, KSLAB_CNT_RENT_FAIL, 1);
+			break;
+		}
+		kslab_stat_add(cache, KSLAB_CNT_RENT_SLAB, n);
+		done += n;
+	}
+	return done;
+}
 
 /* Rent one at a time (KSLAB_LOCKED: the shared magazine has no batch pop). */
 static unsigned int kslab_rent_each(struct kslab_cache *cache, gfp_t gfp,
@@ -385,8 +428,12 @@ unsigned int kslab_rent_bulk(struct kslab_cache *cache, gfp_t gfp,
 	if (unlikely(cache->flags & KSLAB_LOCKED))
 		return kslab_rent_each(cache, gfp, nr, objs);
 	while (done < nr) {
-		local_lock(&cache->cpu->lock);
-		cc = this_cpu_ptr(cache->cpu);
+		cc = kslab_cpu_trylock(cache);
+		if (unlikely(!cc)) {
+			done += kslab_rent_bulk_busy(cache, gfp, nr - done,
+						     objs + done);
+			break;
+		}
 		mag = cc->loaded;
 		n = min(mag->rounds, nr - done);
 		mag->rounds -= n;
@@ -394,10 +441,10 @@ unsigned int kslab_rent_bulk(struct kslab_cache *cache, gfp_t gfp,
 		cc->stat[KSLAB_CNT_RENT_LOADED] += n;
 		done += n;
 		if (done == nr) {
-			local_unlock(&cache->cpu->lock);
+			kslab_cpu_unlock(cache, cc);
 			break;
 		}
-		obj = kslab_rent_slow(cache, gfp);
+		obj = kslab_rent_slow(cache, cc, gfp);
 		if (!obj)
 			break;
 		objs[done++] = obj;
@@ -461,7 +508,7 @@ static enum kslab_counter kslab_return_exchange(struct kslab_cache *cache,
 	return KSLAB_CNT_RETURN_SLAB;
 }
 
-/* The loaded magazine is full; local_lock held. */
+/* The loaded magazine is full; @cc held. */
 static void kslab_return_slow(struct kslab_cache *cache, struct kslab_cpu *cc,
 			      void *obj)
 {
@@ -474,11 +521,12 @@ static void kslab_return_slow(struct kslab_cache *cache, struct kslab_cpu *cc,
 	cc->stat[item]++;
 }
 
-/* Count a return of an object from another node's slab; local_lock held. */
-static inline void kslab_count_remote(struct kslab_cpu *cc, const void *obj)
+/* Count a return of an object from another node's slab. */
+static inline void kslab_count_remote(struct kslab_cache *cache,
+				      const void *obj)
 {
 	if (nr_node_ids > 1 && page_to_nid(virt_to_page(obj)) != numa_mem_id())
-		cc->stat[KSLAB_CNT_RETURN_REMOTE]++;
+		kslab_stat_add(cache, KSLAB_CNT_RETURN_REMOTE, 1);
 }
 
 /* The per-CPU part of a return: push into the loaded magazine. */
@@ -488,8 +536,12 @@ static __always_inline void __kslab_return(struct kslab_cache *cache,
 	struct kslab_magazine *mag;
 	struct kslab_cpu *cc;
 
-	local_lock(&cache->cpu->lock);
-	cc = this_cpu_ptr(cache->cpu);
+	kslab_count_remote(cache, obj);
+	cc = kslab_cpu_trylock(cache);
+	if (unlikely(!cc)) {
+		kslab_slab_return_one(cache, obj);
+		return;
+	}
 	mag = cc->loaded;
 	if (likely(mag->rounds < mag->size)) {
 		mag->objs[mag->rounds++] = obj;
@@ -497,8 +549,7 @@ static __always_inline void __kslab_return(struct kslab_cache *cache,
 	} else {
 		kslab_return_slow(cache, cc, obj);
 	}
-	kslab_count_remote(cc, obj);
-	local_unlock(&cache->cpu->lock);
+	kslab_cpu_unlock(cache, cc);
 }
 
 /* A return to a debug or KSLAB_LOCKED cache: checks, then where it goes. */
@@ -526,9 +577,9 @@ static noinline int kslab_return_checked(struct kslab_cache *cache, void *obj)
  * not an object of @cache is reported (WARN_ONCE and the debug_error
  * counter), left alone and refused; without debug mode it is undefined.
  *
- * Context: task context only, not hard or soft interrupt; never sleeps;
- * may be called with preemption disabled. The fast path disables
- * preemption only.
+ * Context: any context, as kslab_rent(); never sleeps. The fast path
+ * disables preemption only; an interrupt that finds the CPU's magazines
+ * busy returns to the slab.
  * Return: 0, or in debug mode -EINVAL (foreign pointer) or -EALREADY
  * (double return).
  */
@@ -576,21 +627,24 @@ int kslab_return_bulk(struct kslab_cache *cache, unsigned int nr, void **objs)
 
 	if (unlikely(cache->flags & (KSLAB_DEBUG | KSLAB_LOCKED)))
 		return kslab_return_each(cache, nr, objs);
+	for (n = 0; n < nr; n++)
+		kslab_count_remote(cache, objs[n]);
 	while (i < nr) {
-		local_lock(&cache->cpu->lock);
-		cc = this_cpu_ptr(cache->cpu);
+		cc = kslab_cpu_trylock(cache);
+		if (unlikely(!cc)) {
+			kslab_slab_free_bulk(cache, nr - i, objs + i);
+			kslab_stat_add(cache, KSLAB_CNT_RETURN_SLAB, nr - i);
+			break;
+		}
 		mag = cc->loaded;
 		n = min(mag->size - mag->rounds, nr - i);
 		memcpy(mag->objs + mag->rounds, objs + i, n * sizeof(*objs));
 		mag->rounds += n;
 		cc->stat[KSLAB_CNT_RETURN_LOADED] += n;
-		for (n += i; i < n; i++)
-			kslab_count_remote(cc, objs[i]);
-		if (i < nr) {
-			kslab_return_slow(cache, cc, objs[i]);
-			kslab_count_remote(cc, objs[i++]);
-		}
-		local_unlock(&cache->cpu->lock);
+		i += n;
+		if (i < nr)
+			kslab_return_slow(cache, cc, objs[i++]);
+		kslab_cpu_unlock(cache, cc);
 	}
 	return 0;
 }
@@ -601,9 +655,10 @@ EXPORT_SYMBOL_GPL(kslab_return_bulk);
 /**
  * kslab_cpu_drain() - give a CPU's magazine contents back to the slabs.
  * @cache: the cache.
- * @cc: the CPU's kslab_cpu: its local_lock held, or the CPU is dead.
+ * @cc: the CPU's kslab_cpu: held (kslab_cpu_trylock()), or the CPU is
+ *	dead.
  *
- * Context: task context; does not sleep.
+ * Context: any context; does not sleep.
  */
 void kslab_cpu_drain(struct kslab_cache *cache, struct kslab_cpu *cc)
 {
@@ -641,14 +696,16 @@ static void kslab_flush_cpu(struct work_struct *work)
 	struct kslab_cache *cache = f->cache;
 	struct kslab_cpu *cc;
 
-	local_lock(&cache->cpu->lock);
-	cc = this_cpu_ptr(cache->cpu);
-	kslab_cpu_drain(cache, cc);
-	if (f->mags[0]) {
-		swap(cc->loaded, f->mags[0]);
-		swap(cc->previous, f->mags[1]);
+	cc = kslab_cpu_trylock(cache);
+	/* Task context: no context below this one can hold it. */
+	if (!WARN_ON_ONCE(!cc)) {
+		kslab_cpu_drain(cache, cc);
+		if (f->mags[0]) {
+			swap(cc->loaded, f->mags[0]);
+			swap(cc->previous, f->mags[1]);
+		}
+		kslab_cpu_unlock(cache, cc);
 	}
-	local_unlock(&cache->cpu->lock);
 	kslab_magazine_free(f->mags[0]);
 	kslab_magazine_free(f->mags[1]);
 	f->mags[0] = NULL;
@@ -831,7 +888,9 @@ int kslab_magazines_init(struct kslab_cache *cache)
 		struct kslab_cpu *cc = per_cpu_ptr(cache->cpu, cpu);
 		int nid = cpu_to_mem(cpu);
 
+#ifdef CONFIG_PREEMPT_RT
 		local_lock_init(&cc->lock);
+#endif
 		cc->loaded = kslab_magazine_alloc(cache, size, GFP_KERNEL, nid);
 		cc->previous = kslab_magazine_alloc(cache, size, GFP_KERNEL, nid);
 		if (!cc->loaded || !cc->previous)

@@ -12,8 +12,9 @@
  * of internal.h; only their slow ends, set-up and teardown are here. The
  * per-CPU magazines of such a cache have size 0 and are never used.
  *
- * Locking: rent and return take the shared lock alone (no local_lock); a
- * flush takes the node list locks under it.
+ * Locking: rent and return take the shared lock alone (no per-CPU lock),
+ * with interrupts saved and disabled, as a rent or return may come from an
+ * interrupt; a flush takes the node list locks under it.
  */
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -56,15 +57,16 @@ int kslab_shared_init(struct kslab_cache *cache)
  */
 void kslab_shared_flush(struct kslab_cache *cache)
 {
+	unsigned long flags;
 	struct kslab_shared *shared = cache->shared;
 	struct kslab_magazine *mag = shared->mag;
 	unsigned int nr;
 
-	spin_lock(&shared->lock);
+	spin_lock_irqsave(&shared->lock, flags);
 	nr = mag->rounds;
 	mag->rounds = 0;
 	kslab_slab_free_bulk(cache, nr, mag->objs);
-	spin_unlock(&shared->lock);
+	spin_unlock_irqrestore(&shared->lock, flags);
 }
 
 /**
@@ -81,39 +83,4 @@ void kslab_shared_destroy(struct kslab_cache *cache)
 	kfree(cache->shared->mag);
 	kfree(cache->shared);
 	cache->shared = NULL;
-}
-
-/**
- * kslab_shared_rent_slab() - a rent that found the shared magazine empty:
- *	an object from the slabs.
- * @cache: a KSLAB_LOCKED cache.
- * @gfp: allocation flags for a new slab.
- *
- * Context: task context, no kslab lock held; may sleep when @gfp allows.
- * Return: the object (not yet checked or zeroed), or NULL.
- */
-void *kslab_shared_rent_slab(struct kslab_cache *cache, gfp_t gfp)
-{
-	void *obj;
-
-	if (kslab_slab_alloc(cache, gfp, 1, &obj)) {
-		kslab_stat_add(cache, KSLAB_CNT_RENT_SLAB, 1);
-		return obj;
-	}
-	kslab_stat_add(cache, KSLAB_CNT_RENT_FAIL, 1);
-	return NULL;
-}
-
-/**
- * kslab_shared_overflow() - a return that found the shared magazine full:
- *	the object goes back to its slab.
- * @cache: a KSLAB_LOCKED cache.
- * @obj: the object.
- *
- * Context: task context; does not sleep; takes a node's list_lock.
- */
-void kslab_shared_overflow(struct kslab_cache *cache, void *obj)
-{
-	kslab_slab_free_bulk(cache, 1, &obj);
-	kslab_stat_add(cache, KSLAB_CNT_RETURN_SLAB, 1);
 }

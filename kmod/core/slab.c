@@ -25,7 +25,8 @@
  * memory never takes another node's objects, so locality is kept.
  *
  * Locking: a node's list_lock guards its lists, counters and the free
- * stacks of its slabs; it is a plain spin_lock (task context only) and is
+ * stacks of its slabs; it is taken with interrupts saved and disabled (a
+ * rent or return in an interrupt may reach it) and is
  * never held together with another node's or with a depot lock. Pages are
  * allocated with no lock held and freed after the lock is dropped.
  *
@@ -194,7 +195,7 @@ free_slab:
  * The slab, its descriptor and its debug index entry are charged to the
  * cache's memcg with KSLAB_ACCOUNT.
  *
- * Context: task context, no kslab lock held.
+ * Context: any context, no kslab lock held; may sleep when @gfp allows.
  * Return: the slab, all of its objects free and constructed, or NULL.
  */
 struct kslab_slab *kslab_slab_new(struct kslab_cache *cache, int nid,
@@ -277,10 +278,11 @@ static unsigned int kslab_node_take(struct kslab_cache *cache,
 				    struct kslab_node *node, unsigned int nr,
 				    void **objs)
 {
+	unsigned long flags;
 	struct kslab_slab *slab;
 	unsigned int got = 0;
 
-	spin_lock(&node->list_lock);
+	spin_lock_irqsave(&node->list_lock, flags);
 	while (got < nr) {
 		slab = list_first_entry_or_null(&node->partial,
 						struct kslab_slab, list);
@@ -291,7 +293,7 @@ static unsigned int kslab_node_take(struct kslab_cache *cache,
 			break;
 		got += kslab_slab_pop(cache, node, slab, nr - got, objs + got);
 	}
-	spin_unlock(&node->list_lock);
+	spin_unlock_irqrestore(&node->list_lock, flags);
 	return got;
 }
 
@@ -308,7 +310,7 @@ static unsigned int kslab_node_take(struct kslab_cache *cache,
  * that node, so that the slabs @nid got there fill up before another is
  * allocated. Never allocates.
  *
- * Context: task context; does not sleep; takes a node's list_lock, then
+ * Context: any context; does not sleep; takes a node's list_lock, then
  * maybe another's, one at a time.
  * Return: how many objects were stored, 0..@nr.
  */
@@ -334,23 +336,24 @@ unsigned int kslab_slab_alloc_bulk(struct kslab_cache *cache, int nid,
  * @nr: how many objects to take, 0 or more.
  * @objs: where to store them.
  *
- * Context: task context; does not sleep; takes the slab's node list_lock.
+ * Context: any context; does not sleep; takes the slab's node list_lock.
  * Return: how many objects were stored.
  */
 unsigned int kslab_slab_take_new(struct kslab_cache *cache,
 				 struct kslab_slab *slab, unsigned int nr,
 				 void **objs)
 {
+	unsigned long flags;
 	struct kslab_node *node = kslab_node_of(cache, slab->nid);
 	unsigned int n;
 
-	spin_lock(&node->list_lock);
+	spin_lock_irqsave(&node->list_lock, flags);
 	list_add(&slab->list, &node->empty);
 	node->nr_empty++;
 	node->nr_slabs++;
 	node->nr_free += slab->nr_free;
 	n = kslab_slab_pop(cache, node, slab, nr, objs);
-	spin_unlock(&node->list_lock);
+	spin_unlock_irqrestore(&node->list_lock, flags);
 	return n;
 }
 
@@ -364,7 +367,7 @@ unsigned int kslab_slab_take_new(struct kslab_cache *cache,
  * Takes from the current node's slabs (or, while it is short of memory,
  * those of the node it falls back to), else allocates one new slab.
  *
- * Context: task context, no kslab lock held.
+ * Context: any context, no kslab lock held; may sleep when @gfp allows.
  * Return: how many objects were stored; 0 when a new slab failed.
  */
 unsigned int kslab_slab_alloc(struct kslab_cache *cache, gfp_t gfp,
@@ -381,6 +384,28 @@ unsigned int kslab_slab_alloc(struct kslab_cache *cache, gfp_t gfp,
 	if (!slab)
 		return 0;
 	return kslab_slab_take_new(cache, slab, nr, objs);
+}
+
+/**
+ * kslab_slab_rent_one() - rent one object straight from the slabs, as a
+ *	rent that found the shared magazine empty or the per-CPU layer busy
+ *	does; counted as such.
+ * @cache: the cache.
+ * @gfp: allocation flags for a new slab.
+ *
+ * Context: task context, no kslab lock held; may sleep when @gfp allows.
+ * Return: the object (not yet checked or zeroed), or NULL.
+ */
+void *kslab_slab_rent_one(struct kslab_cache *cache, gfp_t gfp)
+{
+	void *obj;
+
+	if (kslab_slab_alloc(cache, gfp, 1, &obj)) {
+		kslab_stat_add(cache, KSLAB_CNT_RENT_SLAB, 1);
+		return obj;
+	}
+	kslab_stat_add(cache, KSLAB_CNT_RENT_FAIL, 1);
+	return NULL;
 }
 
 /* ---- giving objects back to slabs ---- */
@@ -418,13 +443,14 @@ static void kslab_slab_push(struct kslab_cache *cache, struct kslab_node *node,
  * A slab that becomes empty is kept while its node has fewer than
  * KSLAB_EMPTY_RESERVE empty slabs, else its pages go back at once.
  *
- * Context: task context, any preemption state; does not sleep; takes the
+ * Context: any context; does not sleep; takes the
  * list_lock of each node in turn.
  * Return: pages given back to the page allocator.
  */
 unsigned long kslab_slab_free_bulk(struct kslab_cache *cache, unsigned int nr,
 				   void **objs)
 {
+	unsigned long flags;
 	LIST_HEAD(release);
 	unsigned int i = 0;
 
@@ -433,16 +459,31 @@ unsigned long kslab_slab_free_bulk(struct kslab_cache *cache, unsigned int nr,
 		struct kslab_slab *slab = kslab_obj_slab(objs[i]);
 		struct kslab_node *node = kslab_node_of(cache, slab->nid);
 
-		spin_lock(&node->list_lock);
+		spin_lock_irqsave(&node->list_lock, flags);
 		do {
 			kslab_slab_push(cache, node, slab, objs[i], &release);
 			if (++i == nr)
 				break;
 			slab = kslab_obj_slab(objs[i]);
 		} while (kslab_node_of(cache, slab->nid) == node);
-		spin_unlock(&node->list_lock);
+		spin_unlock_irqrestore(&node->list_lock, flags);
 	}
 	return kslab_slabs_free(cache, &release);
+}
+
+/**
+ * kslab_slab_return_one() - give one object straight back to its slab, as
+ *	a return that found the shared magazine full or the per-CPU layer
+ *	busy does; counted as such.
+ * @cache: the cache.
+ * @obj: the object.
+ *
+ * Context: any context; does not sleep; takes a node's list_lock.
+ */
+void kslab_slab_return_one(struct kslab_cache *cache, void *obj)
+{
+	kslab_slab_free_bulk(cache, 1, &obj);
+	kslab_stat_add(cache, KSLAB_CNT_RETURN_SLAB, 1);
 }
 
 /**
@@ -451,17 +492,18 @@ unsigned long kslab_slab_free_bulk(struct kslab_cache *cache, unsigned int nr,
  * @nid: the node.
  * @keep: empty slabs to keep.
  *
- * Context: task context; does not sleep; takes the node's list_lock.
+ * Context: any context; does not sleep; takes the node's list_lock.
  * Return: pages freed.
  */
 unsigned long kslab_slab_release_empty(struct kslab_cache *cache, int nid,
 				       unsigned long keep)
 {
+	unsigned long flags;
 	struct kslab_node *node = kslab_node_of(cache, nid);
 	struct kslab_slab *slab, *next;
 	LIST_HEAD(release);
 
-	spin_lock(&node->list_lock);
+	spin_lock_irqsave(&node->list_lock, flags);
 	list_for_each_entry_safe(slab, next, &node->empty, list) {
 		if (node->nr_empty <= keep)
 			break;
@@ -470,7 +512,7 @@ unsigned long kslab_slab_release_empty(struct kslab_cache *cache, int nid,
 		node->nr_slabs--;
 		node->nr_free -= cache->layout.objects;
 	}
-	spin_unlock(&node->list_lock);
+	spin_unlock_irqrestore(&node->list_lock, flags);
 	return kslab_slabs_free(cache, &release);
 }
 
@@ -484,6 +526,7 @@ unsigned long kslab_slab_release_empty(struct kslab_cache *cache, int nid,
  */
 u64 kslab_slab_count(struct kslab_cache *cache, u64 *empty)
 {
+	unsigned long flags;
 	u64 slabs = 0;
 	int nid;
 
@@ -491,10 +534,10 @@ u64 kslab_slab_count(struct kslab_cache *cache, u64 *empty)
 	for_each_node(nid) {
 		struct kslab_node *node = kslab_node_of(cache, nid);
 
-		spin_lock(&node->list_lock);
+		spin_lock_irqsave(&node->list_lock, flags);
 		slabs += node->nr_slabs;
 		*empty += node->nr_empty;
-		spin_unlock(&node->list_lock);
+		spin_unlock_irqrestore(&node->list_lock, flags);
 	}
 	return slabs;
 }

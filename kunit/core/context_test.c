@@ -101,6 +101,8 @@ static void ctx_drain(struct kslab_cache *cache, struct ctx_user *u)
  * @hard: @timer's objects.
  * @soft: @tasklet's objects.
  * @task: the kthread's objects.
+ * @hard_busy: timer interrupts that landed while the CPU's kslab layer was
+ *	held by the context they interrupted.
  * @stop: set when the timer must not rearm or schedule the tasklet.
  * @done: the kthread finished.
  */
@@ -109,9 +111,20 @@ struct ctx_run {
 	struct hrtimer timer;
 	struct tasklet_struct tasklet;
 	struct ctx_user hard, soft, task;
+	unsigned long hard_busy;
 	bool stop;
 	struct completion done;
 };
+
+/* Whether the context this interrupt interrupted holds the CPU's layer. */
+static bool ctx_layer_busy(struct kslab_cache *cache)
+{
+#ifdef CONFIG_PREEMPT_RT
+	return false;
+#else
+	return READ_ONCE(this_cpu_ptr(cache->cpu)->busy);
+#endif
+}
 
 static enum hrtimer_restart ctx_hardirq(struct hrtimer *timer)
 {
@@ -119,6 +132,8 @@ static enum hrtimer_restart ctx_hardirq(struct hrtimer *timer)
 
 	if (READ_ONCE(run->stop))
 		return HRTIMER_NORESTART;
+	if (ctx_layer_busy(run->cache))
+		run->hard_busy++;
 	ctx_step(run->cache, &run->hard, GFP_ATOMIC);
 	tasklet_schedule(&run->tasklet);
 	hrtimer_forward_now(timer, ns_to_ktime(CTX_PERIOD_NS));
@@ -199,13 +214,17 @@ static void test_every_context(struct kunit *test)
 	wake_up_process(tsk);
 	wait_for_completion(&run->done);
 
-	kunit_info(test, "rents: task %lu, softirq %lu, hardirq %lu\n",
-		   run->task.rents, run->soft.rents, run->hard.rents);
+	kunit_info(test, "rents: task %lu, softirq %lu, hardirq %lu; hardirqs into a held layer %lu\n",
+		   run->task.rents, run->soft.rents, run->hard.rents,
+		   run->hard_busy);
 	KUNIT_EXPECT_EQ(test, 0, run->task.errors);
 	KUNIT_EXPECT_EQ(test, 0, run->soft.errors);
 	KUNIT_EXPECT_EQ(test, 0, run->hard.errors);
 	KUNIT_EXPECT_GT(test, run->soft.rents, 0);
 	KUNIT_EXPECT_GT(test, run->hard.rents, 0);
+	/* The per-CPU layer's contended path was taken (not KSLAB_LOCKED). */
+	if (!(*flags & KSLAB_LOCKED) && !IS_ENABLED(CONFIG_PREEMPT_RT))
+		KUNIT_EXPECT_GT(test, run->hard_busy, 0);
 	test_expect_idle(test, run->cache);
 }
 
