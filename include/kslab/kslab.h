@@ -37,6 +37,13 @@
 
 #include <linux/bits.h>
 #include <linux/gfp.h>
+#include <linux/jump_label.h>
+#include <linux/local_lock.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/sched/mm.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 struct kslab_cache;
@@ -155,13 +162,248 @@ struct kslab_cache_stats {
 	u64 counters[KSLAB_CNT_NR];
 };
 
+/* ---- the inline fast path: kslab's internals, not for callers ---- */
+
+/**
+ * struct kslab_magazine - an array of free objects (Bonwick's magazine).
+ * @list: on a depot's full or empty list (depot lock), else unused.
+ * @rcu: frees it after a grace period: a CPU may read another's magazines
+ *	under RCU.
+ * @rounds: objects in @objs; owned by the CPU that holds it (its
+ *	kslab_cpu), the depot lock, or the context that took it off both.
+ * @size: capacity of @objs, fixed when the magazine is allocated.
+ * @objs: the objects, @objs[0..@rounds).
+ */
+struct kslab_magazine {
+	union {
+		struct list_head list;
+		struct rcu_head rcu;
+	};
+	unsigned int rounds;
+	unsigned int size;
+	void *objs[];
+};
+
+/**
+ * struct kslab_cpu - the per-CPU layer of a cache; every field but @busy
+ *	is owned by whoever holds the CPU's lock (kslab_cpu_trylock()).
+ * @busy: the lock, without PREEMPT_RT: 1 while a context of this CPU
+ *	(task, softirq or hardirq) holds it, with preemption disabled. An
+ *	interrupt runs to its end before the context it interrupted goes on,
+ *	so a plain read and write take it (as local_trylock() does) and an
+ *	interrupt that finds it set goes round the per-CPU layer.
+ * @lock: the lock, with PREEMPT_RT: a local_lock (a per-CPU sleeping
+ *	lock; softirqs and threaded interrupts are tasks there).
+ * @loaded: the magazine rents pop from and returns push to; never NULL.
+ * @previous: the other magazine, always full or empty; never NULL.
+ * @stat: &enum kslab_counter counters of this CPU; under the lock, or
+ *	this_cpu_add() (one instruction, or irq-safe) without it.
+ */
+struct kslab_cpu {
+#ifdef CONFIG_PREEMPT_RT
+	local_lock_t lock;
+#else
+	unsigned int busy;
+#endif
+	struct kslab_magazine *loaded;
+	struct kslab_magazine *previous;
+	unsigned long stat[KSLAB_CNT_NR];
+};
+
+/**
+ * struct kslab_cache_fast - what the inline fast path reads of a cache;
+ *	the first member of every &struct kslab_cache (const after create).
+ * @cpu: the per-CPU layer.
+ * @flags: KSLAB_* flags.
+ * @object_size: bytes to zero on rent.
+ * @init: every rent zeroes the object (KSLAB_ZERO, or init_on_alloc and
+ *	no constructor, as SLUB decides without poison); else only a rent
+ *	with __GFP_ZERO does.
+ */
+struct kslab_cache_fast {
+	struct kslab_cpu __percpu *cpu;
+	unsigned int flags;
+	unsigned int object_size;
+	bool init;
+};
+
+/* Objects of remote nodes are counted on return (NUMA machines only). */
+DECLARE_STATIC_KEY_FALSE(kslab_numa);
+
+void *__kslab_rent(struct kslab_cache *cache, gfp_t gfp);
+int __kslab_return(struct kslab_cache *cache, void *obj);
+void kslab_count_remote(struct kslab_cache *cache, const void *obj);
+
+/**
+ * kslab_fast() - the fast-path fields of a cache.
+ * @cache: the cache.
+ *
+ * Context: any context.
+ * Return: its &struct kslab_cache_fast, which starts it.
+ */
+static __always_inline struct kslab_cache_fast *
+kslab_fast(struct kslab_cache *cache)
+{
+	return (struct kslab_cache_fast *)cache;
+}
+
+/**
+ * kslab_cpu_trylock() - take the current CPU's kslab_cpu of a cache.
+ * @fast: the cache's fast-path fields.
+ * @ccp: set to the CPU's kslab_cpu when it is taken.
+ *
+ * Without PREEMPT_RT: disables preemption and sets the CPU's busy flag,
+ * unless a context this one interrupted holds it; never disables
+ * interrupts and never spins. With PREEMPT_RT: takes the CPU's local_lock
+ * (may sleep; never fails).
+ *
+ * Context: any context kslab_rent() allows.
+ * Return: true when taken, false when the CPU's layer is busy.
+ */
+static __always_inline bool kslab_cpu_trylock(struct kslab_cache_fast *fast,
+					      struct kslab_cpu **ccp)
+{
+	struct kslab_cpu *cc;
+
+#ifdef CONFIG_PREEMPT_RT
+	local_lock(&fast->cpu->lock);
+	cc = this_cpu_ptr(fast->cpu);
+#else
+	preempt_disable();
+	cc = this_cpu_ptr(fast->cpu);
+	if (unlikely(READ_ONCE(cc->busy))) {
+		preempt_enable();
+		return false;
+	}
+	WRITE_ONCE(cc->busy, 1);
+	barrier();
+#endif
+	*ccp = cc;
+	return true;
+}
+
+/**
+ * kslab_cpu_unlock() - release what kslab_cpu_trylock() took.
+ * @fast: the cache's fast-path fields.
+ * @cc: what it returned.
+ *
+ * Context: the context that took it.
+ */
+static __always_inline void kslab_cpu_unlock(struct kslab_cache_fast *fast,
+					     struct kslab_cpu *cc)
+{
+#ifdef CONFIG_PREEMPT_RT
+	local_unlock(&fast->cpu->lock);
+#else
+	barrier();
+	WRITE_ONCE(cc->busy, 0);
+	preempt_enable();
+#endif
+}
+
+/**
+ * kslab_fast_want_init() - whether a rent zeroes the object, as SLUB's
+ *	slab_want_init_on_alloc() decides for a kmem_cache without poison.
+ * @fast: the cache's fast-path fields.
+ * @gfp: the rent's flags.
+ *
+ * Context: any context.
+ * Return: true when the object must be zeroed.
+ */
+static __always_inline bool
+kslab_fast_want_init(const struct kslab_cache_fast *fast, gfp_t gfp)
+{
+	return fast->init || (gfp & __GFP_ZERO);
+}
+
+/* ---- the API ---- */
+
+/**
+ * kslab_rent() - rent one object.
+ * @cache: the cache.
+ * @gfp: allocation flags for a new slab (GFP_KERNEL may sleep, GFP_ATOMIC
+ *	or GFP_NOWAIT never does); __GFP_ZERO zeroes the object, as do
+ *	init_on_alloc and KSLAB_ZERO, exactly as SLUB decides for a
+ *	kmem_cache.
+ *
+ * The fast path pops the CPU's loaded magazine with preemption disabled;
+ * everything else is __kslab_rent(), out of line.
+ *
+ * Context: any context (task, softirq, hardirq, interrupts disabled; on
+ * PREEMPT_RT not hardirq nor with interrupts disabled); may sleep when
+ * @gfp allows it. An interrupt that finds the CPU's magazines busy rents
+ * from the slabs.
+ * Return: the object, or NULL when no memory could be had.
+ */
+static __always_inline void *kslab_rent(struct kslab_cache *cache, gfp_t gfp)
+{
+	struct kslab_cache_fast *fast = kslab_fast(cache);
+	struct kslab_magazine *mag;
+	struct kslab_cpu *cc;
+	void *obj;
+
+	might_alloc(gfp);
+	if (unlikely(fast->flags & (KSLAB_DEBUG | KSLAB_LOCKED)))
+		return __kslab_rent(cache, gfp);
+	if (unlikely(!kslab_cpu_trylock(fast, &cc)))
+		return __kslab_rent(cache, gfp);
+	mag = cc->loaded;
+	if (unlikely(!mag->rounds)) {
+		kslab_cpu_unlock(fast, cc);
+		return __kslab_rent(cache, gfp);
+	}
+	obj = mag->objs[--mag->rounds];
+	cc->stat[KSLAB_CNT_RENT_LOADED]++;
+	kslab_cpu_unlock(fast, cc);
+	if (kslab_fast_want_init(fast, gfp))
+		memset(obj, 0, fast->object_size);
+	return obj;
+}
+
+/**
+ * kslab_return() - give one object back.
+ * @cache: the cache it was rented from.
+ * @obj: the object.
+ *
+ * The fast path pushes into the CPU's loaded magazine with preemption
+ * disabled; everything else is __kslab_return(), out of line. In debug
+ * mode (KSLAB_DEBUG) a double return or a pointer that is not an object of
+ * @cache is reported (WARN_ONCE and the debug_error counter), left alone
+ * and refused; without debug mode it is undefined.
+ *
+ * Context: any context, as kslab_rent(); never sleeps. An interrupt that
+ * finds the CPU's magazines busy returns to the slab.
+ * Return: 0, or in debug mode -EINVAL (foreign pointer) or -EALREADY
+ * (double return).
+ */
+static __always_inline int kslab_return(struct kslab_cache *cache, void *obj)
+{
+	struct kslab_cache_fast *fast = kslab_fast(cache);
+	struct kslab_magazine *mag;
+	struct kslab_cpu *cc;
+
+	if (unlikely(fast->flags & (KSLAB_DEBUG | KSLAB_LOCKED)))
+		return __kslab_return(cache, obj);
+	if (unlikely(!kslab_cpu_trylock(fast, &cc)))
+		return __kslab_return(cache, obj);
+	mag = cc->loaded;
+	if (unlikely(mag->rounds == mag->size)) {
+		kslab_cpu_unlock(fast, cc);
+		return __kslab_return(cache, obj);
+	}
+	mag->objs[mag->rounds++] = obj;
+	cc->stat[KSLAB_CNT_RETURN_LOADED]++;
+	kslab_cpu_unlock(fast, cc);
+	if (static_branch_unlikely(&kslab_numa))
+		kslab_count_remote(cache, obj);
+	return 0;
+}
+
 struct kslab_cache *kslab_cache_create(const char *name, unsigned int size,
 				       unsigned int align, unsigned int flags,
 				       void (*ctor)(void *),
 				       unsigned int magazine_size);
 void kslab_cache_destroy(struct kslab_cache *cache);
-void *kslab_rent(struct kslab_cache *cache, gfp_t gfp);
-int kslab_return(struct kslab_cache *cache, void *obj);
 unsigned int kslab_rent_bulk(struct kslab_cache *cache, gfp_t gfp,
 			     unsigned int nr, void **objs);
 int kslab_return_bulk(struct kslab_cache *cache, unsigned int nr,

@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 
 #include "backend.h"
+#include "direct.h"
 
 /* The buffer is charged to the caller, as every benchmark pool is. */
 static int kslab_empty_create(struct kslab_pool *pool,
@@ -24,15 +25,6 @@ static int kslab_empty_create(struct kslab_pool *pool,
 static void kslab_empty_destroy(struct kslab_pool *pool)
 {
 	kfree(pool->priv);
-}
-
-static void *kslab_empty_rent(struct kslab_pool *pool, gfp_t gfp)
-{
-	return pool->priv;
-}
-
-static void kslab_empty_ret(struct kslab_pool *pool, void *obj)
-{
 }
 
 static unsigned int kslab_empty_rent_bulk(struct kslab_pool *pool, gfp_t gfp,

@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 
 #include "peer.h"
+#include "direct.h"
 
 /*
  * kmalloc() aligns to ARCH_KMALLOC_MINALIGN, and a power-of-two size to
@@ -33,21 +34,6 @@ static int kslab_kmalloc_create(struct kslab_pool *pool,
 							  args->align));
 	peer->init_on_alloc = want_init_on_alloc(GFP_KERNEL) || peer->gfp_zero;
 	return 0;
-}
-
-static void *kslab_kmalloc_rent(struct kslab_pool *pool, gfp_t gfp)
-{
-	struct kslab_peer *peer = pool->priv;
-	void *obj = kmalloc(peer->alloc_size, gfp | peer->gfp_zero);
-
-	kslab_peer_count_rent(peer, !!obj);
-	return obj;
-}
-
-static void kslab_kmalloc_ret(struct kslab_pool *pool, void *obj)
-{
-	kfree(obj);
-	kslab_peer_count_return(pool->priv, 1);
 }
 
 static void kslab_kmalloc_return_bulk(struct kslab_pool *pool,

@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 
 #include "peer.h"
+#include "direct.h"
 
 static int kslab_kmem_cache_create(struct kslab_pool *pool,
 				   const struct kslab_pool_args *args)
@@ -35,23 +36,6 @@ static void kslab_kmem_cache_destroy(struct kslab_pool *pool)
 
 	kmem_cache_destroy(peer->cache);
 	kslab_peer_free(pool);
-}
-
-static void *kslab_kmem_cache_rent(struct kslab_pool *pool, gfp_t gfp)
-{
-	struct kslab_peer *peer = pool->priv;
-	void *obj = kmem_cache_alloc(peer->cache, gfp | peer->gfp_zero);
-
-	kslab_peer_count_rent(peer, !!obj);
-	return obj;
-}
-
-static void kslab_kmem_cache_ret(struct kslab_pool *pool, void *obj)
-{
-	struct kslab_peer *peer = pool->priv;
-
-	kmem_cache_free(peer->cache, obj);
-	kslab_peer_count_return(peer, 1);
 }
 
 static unsigned int kslab_kmem_cache_rent_bulk(struct kslab_pool *pool,

@@ -15,6 +15,7 @@
 #include <kslab/kslab.h>
 
 #include "kslab.h"
+#include "direct.h"
 
 /* ================== ABI <-> core ================== */
 
@@ -141,32 +142,6 @@ void kslab_be_destroy(struct kslab_pool *pool)
 }
 
 /**
- * kslab_be_rent() - the rent op of both kslab backends.
- * @pool: the pool.
- * @gfp: as for kslab_rent().
- *
- * Context: task context; may sleep when @gfp allows it.
- * Return: the object or NULL.
- */
-void *kslab_be_rent(struct kslab_pool *pool, gfp_t gfp)
-{
-	return kslab_rent(pool->priv, gfp);
-}
-
-/**
- * kslab_be_return() - the ret op of both kslab backends.
- * @pool: the pool.
- * @obj: the object; a debug-mode error is reported and counted by the
- *	cache.
- *
- * Context: task context; does not sleep.
- */
-void kslab_be_return(struct kslab_pool *pool, void *obj)
-{
-	kslab_return(pool->priv, obj);
-}
-
-/**
  * kslab_be_rent_bulk() - the rent_bulk op of both kslab backends.
  * @pool: the pool.
  * @gfp: as for kslab_rent().
@@ -217,7 +192,7 @@ const struct kslab_backend_ops kslab_backend_kslab_ops = {
 	.create = kslab_be_create,
 	.destroy = kslab_be_destroy,
 	.rent = kslab_be_rent,
-	.ret = kslab_be_return,
+	.ret = kslab_be_ret,
 	.rent_bulk = kslab_be_rent_bulk,
 	.return_bulk = kslab_be_return_bulk,
 	.stats = kslab_be_cache_stats,

@@ -18,8 +18,6 @@ void kslab_be_cache_stats(struct kslab_pool *pool, struct kslab_stats *stats);
 
 /* Ops of both backends, in kslab.c. */
 void kslab_be_destroy(struct kslab_pool *pool);
-void *kslab_be_rent(struct kslab_pool *pool, gfp_t gfp);
-void kslab_be_return(struct kslab_pool *pool, void *obj);
 unsigned int kslab_be_rent_bulk(struct kslab_pool *pool, gfp_t gfp,
 				unsigned int nr, void **objs);
 void kslab_be_return_bulk(struct kslab_pool *pool, unsigned int nr,

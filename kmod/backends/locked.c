@@ -14,6 +14,7 @@
 #include <kslab/kslab.h>
 
 #include "kslab.h"
+#include "direct.h"
 
 static int kslab_locked_create(struct kslab_pool *pool,
 			       const struct kslab_pool_args *args)
@@ -33,7 +34,7 @@ const struct kslab_backend_ops kslab_backend_locked_ops = {
 	.create = kslab_locked_create,
 	.destroy = kslab_be_destroy,
 	.rent = kslab_be_rent,
-	.ret = kslab_be_return,
+	.ret = kslab_be_ret,
 	.rent_bulk = kslab_be_rent_bulk,
 	.return_bulk = kslab_be_return_bulk,
 	.stats = kslab_locked_stats,

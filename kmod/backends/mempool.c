@@ -13,6 +13,7 @@
 #include <linux/string.h>
 
 #include "peer.h"
+#include "direct.h"
 
 /*
  * A reserve of args->capacity objects over a "kslab-<name>" kmem_cache.
@@ -56,37 +57,6 @@ static void kslab_mempool_destroy(struct kslab_pool *pool)
 	mempool_destroy(peer->mempool);
 	kmem_cache_destroy(peer->cache);
 	kslab_peer_free(pool);
-}
-
-/*
- * Never waits for a return: with direct reclaim, mempool_alloc() sleeps
- * uninterruptibly until some object comes back once its reserve is used
- * up and the backing cache fails, and the only one who could return it
- * may be the caller. Without direct reclaim it tries the backing cache,
- * then the reserve, then gives up; the backing cache then gets the one
- * try with reclaim that the caller's gfp allows.
- */
-static void *kslab_mempool_rent(struct kslab_pool *pool, gfp_t gfp)
-{
-	struct kslab_peer *peer = pool->priv;
-	gfp_t nowait = gfp & ~(__GFP_ZERO | __GFP_DIRECT_RECLAIM);
-	void *obj = mempool_alloc(peer->mempool, nowait);
-
-	if (!obj && gfpflags_allow_blocking(gfp))
-		obj = kmem_cache_alloc(peer->cache, gfp & ~__GFP_ZERO);
-
-	if (obj && peer->gfp_zero)
-		memset(obj, 0, pool->object_size);
-	kslab_peer_count_rent(peer, !!obj);
-	return obj;
-}
-
-static void kslab_mempool_ret(struct kslab_pool *pool, void *obj)
-{
-	struct kslab_peer *peer = pool->priv;
-
-	mempool_free(obj, peer->mempool);
-	kslab_peer_count_return(peer, 1);
 }
 
 const struct kslab_backend_ops kslab_backend_mempool_ops = {

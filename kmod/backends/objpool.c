@@ -19,24 +19,7 @@
 #include <linux/string.h>
 
 #include "peer.h"
-
-/**
- * struct kslab_objpool - &kslab_pool.priv of the objpool backend.
- * @peer: counters shared with the other peers; first, so that priv points
- *	at both.
- * @head: the objpool.
- * @capacity: objects it holds.
- */
-struct kslab_objpool {
-	struct kslab_peer peer;
-	struct objpool_head head;
-	unsigned int capacity;
-};
-
-static struct kslab_objpool *kslab_objpool(struct kslab_pool *pool)
-{
-	return container_of(pool->priv, struct kslab_objpool, peer);
-}
+#include "direct.h"
 
 static int kslab_objpool_create(struct kslab_pool *pool,
 				const struct kslab_pool_args *args)
@@ -78,25 +61,6 @@ static void kslab_objpool_destroy(struct kslab_pool *pool)
 	kslab_peer_exit(&op->peer);
 	kfree(op);
 	pool->priv = NULL;
-}
-
-static void *kslab_objpool_rent(struct kslab_pool *pool, gfp_t gfp)
-{
-	struct kslab_objpool *op = kslab_objpool(pool);
-	void *obj = objpool_pop(&op->head);
-
-	if (obj && op->peer.gfp_zero)
-		memset(obj, 0, pool->object_size);
-	kslab_peer_count_rent(&op->peer, !!obj);
-	return obj;
-}
-
-static void kslab_objpool_ret(struct kslab_pool *pool, void *obj)
-{
-	struct kslab_objpool *op = kslab_objpool(pool);
-
-	objpool_push(obj, &op->head);
-	kslab_peer_count_return(&op->peer, 1);
 }
 
 static void kslab_objpool_stats(struct kslab_pool *pool,

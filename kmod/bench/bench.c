@@ -6,9 +6,12 @@
  *
  * A run creates a pool of one backend, creates kthreads bound to the CPUs
  * of the mask, lets them all go at once and times each thread's loop with
- * ktime_get_ns() and get_cycles(). The loops reach the backend through the
- * inline wrappers of backend.h (one indirect call), so what they measure is
- * the backend plus a loop of a few instructions. Every loop checks, every
+ * ktime_get_ns() and get_cycles(). Each backend has loops of its own,
+ * generated once by BENCH_LOOPS() from the same inline bodies with the
+ * backend's rent and return of backends/direct.h called directly (no
+ * indirect call), so what they measure is the backend plus a loop of a few
+ * instructions, the same for each: the empty pool's row is that loop. The
+ * bulk loop reaches the backend through its ops (one call per batch). Every loop checks, every
  * BENCH_TICK objects, whether it must stop (the caller got a fatal signal)
  * and offers the CPU with cond_resched(): Debian's kernel runs with
  * voluntary preemption.
@@ -34,6 +37,7 @@
 
 #include "../compat.h"
 #include "backends/backend.h"
+#include "backends/direct.h"
 #include "bench.h"
 
 #define BENCH_TICK	256	/* objects between two stop checks */
@@ -137,10 +141,15 @@ static bool bench_spin(struct bench_thread *t, unsigned int *spins)
 	return bench_evicted(t) || READ_ONCE(t->run->stop);
 }
 
+/* A backend's rent and return, called directly (backends/direct.h). */
+typedef void *(*bench_rent_fn)(struct kslab_pool *pool, gfp_t gfp);
+typedef void (*bench_ret_fn)(struct kslab_pool *pool, void *obj);
+
 /* Rent one object, touch it and count address reuse; NULL on failure. */
-static __always_inline void *bench_rent(struct bench_thread *t, u64 i)
+static __always_inline void *bench_rent(struct bench_thread *t, u64 i,
+					bench_rent_fn rent)
 {
-	void *obj = kslab_pool_rent(&t->run->pool, GFP_KERNEL);
+	void *obj = rent(&t->run->pool, GFP_KERNEL);
 
 	if (unlikely(!obj)) {
 		t->failed++;
@@ -153,7 +162,8 @@ static __always_inline void *bench_rent(struct bench_thread *t, u64 i)
 }
 
 /* Burn-after-reading; counters stay in registers, this is the tight loop. */
-static void bench_burn(struct bench_thread *t)
+static __always_inline void bench_burn(struct bench_thread *t,
+				       bench_rent_fn rent, bench_ret_fn ret)
 {
 	struct kslab_pool *pool = &t->run->pool;
 	u64 n = t->run->args.iterations, i, ops = 0, reused = 0;
@@ -162,13 +172,13 @@ static void bench_burn(struct bench_thread *t)
 	for (i = 0; i < n; i++) {
 		if (bench_tick(t, i))
 			break;
-		obj = kslab_pool_rent(pool, GFP_KERNEL);
+		obj = rent(pool, GFP_KERNEL);
 		if (unlikely(!obj))
 			continue;
 		bench_touch(obj, i);
 		reused += obj == last;
 		last = obj;
-		kslab_pool_return(pool, obj);
+		ret(pool, obj);
 		ops++;
 	}
 	t->ops = ops;
@@ -177,7 +187,8 @@ static void bench_burn(struct bench_thread *t)
 }
 
 /* Hold-N: rent batch objects one by one, then return them in order. */
-static void bench_hold(struct bench_thread *t)
+static __always_inline void bench_hold(struct bench_thread *t,
+				       bench_rent_fn rent, bench_ret_fn ret)
 {
 	struct kslab_pool *pool = &t->run->pool;
 	unsigned int batch = t->run->args.batch, got, k;
@@ -187,13 +198,13 @@ static void bench_hold(struct bench_thread *t)
 		if (bench_tick(t, i))
 			break;
 		for (got = 0, k = 0; k < batch; k++) {
-			void *obj = bench_rent(t, k);
+			void *obj = bench_rent(t, k, rent);
 
 			if (obj)
 				t->objs[got++] = obj;
 		}
 		for (k = 0; k < got; k++)
-			kslab_pool_return(pool, t->objs[k]);
+			ret(pool, t->objs[k]);
 		t->ops += got;
 	}
 }
@@ -234,7 +245,8 @@ static bool bench_wait_room(struct bench_thread *t, unsigned int head)
 }
 
 /* Cross-CPU producer: rent, touch, pass to the consumer. */
-static void bench_produce(struct bench_thread *t)
+static __always_inline void bench_produce(struct bench_thread *t,
+					  bench_rent_fn rent, bench_ret_fn ret)
 {
 	struct bench_ring *r = t->ring;
 	u64 n = t->run->args.iterations, i;
@@ -244,11 +256,11 @@ static void bench_produce(struct bench_thread *t)
 	for (i = 0; i < n; i++) {
 		if (bench_tick(t, i))
 			break;
-		obj = bench_rent(t, i);
+		obj = bench_rent(t, i, rent);
 		if (unlikely(!obj))
 			continue;
 		if (bench_wait_room(t, head)) {
-			kslab_pool_return(&t->run->pool, obj);
+			ret(&t->run->pool, obj);
 			break;
 		}
 		r->slots[head % BENCH_RING] = obj;
@@ -261,7 +273,8 @@ static void bench_produce(struct bench_thread *t)
 }
 
 /* Cross-CPU consumer: return what the producer passed until it is done. */
-static void bench_consume(struct bench_thread *t)
+static __always_inline void bench_consume(struct bench_thread *t,
+					  bench_ret_fn ret)
 {
 	struct kslab_pool *pool = &t->run->pool;
 	struct bench_ring *r = t->ring;
@@ -279,19 +292,92 @@ static void bench_consume(struct bench_thread *t)
 			bench_spin(t, &spins);
 			continue;
 		}
-		kslab_pool_return(pool, r->slots[tail % BENCH_RING]);
+		ret(pool, r->slots[tail % BENCH_RING]);
 		/* Frees the slot; pairs with the producer's acquire. */
 		smp_store_release(&r->tail, ++tail);
 		t->ops++;
 	}
 }
 
-static void (*const bench_loops[KSLAB_BENCH_NR])(struct bench_thread *t) = {
-	[KSLAB_BENCH_BURN] = bench_burn,
-	[KSLAB_BENCH_HOLD] = bench_hold,
-	[KSLAB_BENCH_BULK] = bench_bulk,
-	[KSLAB_BENCH_EMPTY] = bench_burn,
+/**
+ * struct bench_loops - one backend's loops.
+ * @burn: burn-after-reading (and the empty pattern).
+ * @hold: hold-N.
+ * @produce: the producer of a cross-CPU pair.
+ * @consume: its consumer.
+ */
+struct bench_loops {
+	void (*burn)(struct bench_thread *t);
+	void (*hold)(struct bench_thread *t);
+	void (*produce)(struct bench_thread *t);
+	void (*consume)(struct bench_thread *t);
 };
+
+/*
+ * The loops of backend @be, with its rent and return of backends/direct.h,
+ * kslab_<be>_rent() and kslab_<be>_ret(), called directly.
+ */
+#define BENCH_LOOPS(be)							\
+static void bench_burn_##be(struct bench_thread *t)			\
+{									\
+	bench_burn(t, kslab_##be##_rent, kslab_##be##_ret);		\
+}									\
+static void bench_hold_##be(struct bench_thread *t)			\
+{									\
+	bench_hold(t, kslab_##be##_rent, kslab_##be##_ret);		\
+}									\
+static void bench_produce_##be(struct bench_thread *t)			\
+{									\
+	bench_produce(t, kslab_##be##_rent, kslab_##be##_ret);		\
+}									\
+static void bench_consume_##be(struct bench_thread *t)			\
+{									\
+	bench_consume(t, kslab_##be##_ret);				\
+}
+
+#define BENCH_LOOPS_OF(be) {						\
+	.burn = bench_burn_##be,					\
+	.hold = bench_hold_##be,					\
+	.produce = bench_produce_##be,					\
+	.consume = bench_consume_##be,					\
+}
+
+BENCH_LOOPS(be)
+BENCH_LOOPS(kmem_cache)
+BENCH_LOOPS(kmalloc)
+BENCH_LOOPS(mempool)
+#ifdef KSLAB_HAVE_OBJPOOL
+BENCH_LOOPS(objpool)
+#endif
+BENCH_LOOPS(empty)
+
+/* Indexed by &kslab_pool.backend; kslab-locked is a kslab cache too. */
+static const struct bench_loops bench_loops[KSLAB_POOL_NR] = {
+	[KSLAB_BACKEND_KSLAB] = BENCH_LOOPS_OF(be),
+	[KSLAB_BACKEND_LOCKED] = BENCH_LOOPS_OF(be),
+	[KSLAB_BACKEND_KMEM_CACHE] = BENCH_LOOPS_OF(kmem_cache),
+	[KSLAB_BACKEND_KMALLOC] = BENCH_LOOPS_OF(kmalloc),
+	[KSLAB_BACKEND_MEMPOOL] = BENCH_LOOPS_OF(mempool),
+#ifdef KSLAB_HAVE_OBJPOOL
+	[KSLAB_BACKEND_OBJPOOL] = BENCH_LOOPS_OF(objpool),
+#endif
+	[KSLAB_POOL_EMPTY] = BENCH_LOOPS_OF(empty),
+};
+
+/* The loop of a thread that is not in a cross-CPU pair. */
+static void (*bench_worker_loop(struct bench_run *run))(struct bench_thread *t)
+{
+	const struct bench_loops *l = &bench_loops[run->pool.backend];
+
+	switch (run->args.pattern) {
+	case KSLAB_BENCH_HOLD:
+		return l->hold;
+	case KSLAB_BENCH_BULK:
+		return bench_bulk;
+	default:
+		return l->burn;
+	}
+}
 
 /* Copy: copy_from_user() of object_size bytes, in the caller's context. */
 static int bench_copy(struct bench_run *run)
@@ -543,13 +629,14 @@ static void bench_assign(struct bench_run *run, const unsigned int *cpus)
 			t->objs = run->objs + (size_t)i * run->args.batch;
 		if (!cross) {
 			t->role = KSLAB_BENCH_ROLE_WORKER;
-			t->loop = bench_loops[run->args.pattern];
+			t->loop = bench_worker_loop(run);
 			continue;
 		}
 		t->ring = &run->rings[i / 2];
 		t->role = slot % 2 ? KSLAB_BENCH_ROLE_CONSUMER :
 				     KSLAB_BENCH_ROLE_PRODUCER;
-		t->loop = slot % 2 ? bench_consume : bench_produce;
+		t->loop = slot % 2 ? bench_loops[run->pool.backend].consume :
+				     bench_loops[run->pool.backend].produce;
 	}
 }
 

@@ -37,6 +37,13 @@
 static enum cpuhp_state kslab_cpuhp_state;
 static atomic_t kslab_next_id = ATOMIC_INIT(0);
 
+/* On when there is more than one node: returns count remote objects. */
+DEFINE_STATIC_KEY_FALSE(kslab_numa);
+EXPORT_SYMBOL_GPL(kslab_numa);
+
+static_assert(offsetof(struct kslab_cache, fast) == 0,
+	      "kslab_fast() reads the start of a cache");
+
 /* ---- shrinker ---- */
 
 /*
@@ -165,7 +172,7 @@ static int kslab_cpu_dead(unsigned int cpu, struct hlist_node *node)
 {
 	struct kslab_cache *cache = hlist_entry(node, struct kslab_cache, cpuhp);
 
-	kslab_cpu_drain(cache, per_cpu_ptr(cache->cpu, cpu));
+	kslab_cpu_drain(cache, per_cpu_ptr(cache->fast.cpu, cpu));
 	return 0;
 }
 
@@ -275,7 +282,7 @@ static void kslab_cache_teardown(struct kslab_cache *cache)
 		cpuhp_state_remove_instance_nocalls(kslab_cpuhp_state,
 						    &cache->cpuhp);
 	cancel_work_sync(&cache->resize_work);
-	if (cache->cpu)
+	if (cache->fast.cpu)
 		kslab_magazines_destroy(cache);
 	for_each_node(nid)
 		rented += kslab_node_destroy(cache, nid);
@@ -283,9 +290,9 @@ static void kslab_cache_teardown(struct kslab_cache *cache)
 		pr_err("kslab %s: destroyed with %lu objects rented; their slabs are leaked\n",
 		       cache->name, rented);
 	/* Debug: the slabs freed with call_rcu() are back when this returns. */
-	if (cache->flags & KSLAB_DEBUG)
+	if (cache->fast.flags & KSLAB_DEBUG)
 		rcu_barrier();
-	free_percpu(cache->cpu);
+	free_percpu(cache->fast.cpu);
 	xa_destroy(&cache->slabs);
 	mem_cgroup_put(cache->memcg);
 	kfree(cache);
@@ -313,7 +320,8 @@ static struct kslab_cache *kslab_cache_new(const char *name,
 		return ERR_PTR(err);
 	}
 	strscpy(cache->name, name, sizeof(cache->name));
-	cache->flags = flags;
+	cache->fast.flags = flags;
+	cache->fast.object_size = size;
 	cache->gfp = flags & KSLAB_ACCOUNT ? __GFP_ACCOUNT : 0;
 	/* The creator's memcg pays for the cache, whoever grows it later. */
 	if (flags & KSLAB_ACCOUNT)
@@ -330,15 +338,15 @@ static int kslab_cache_setup(struct kslab_cache *cache)
 {
 	int nid, err;
 
-	cache->cpu = alloc_percpu_gfp(struct kslab_cpu, GFP_KERNEL | cache->gfp);
-	if (!cache->cpu)
+	cache->fast.cpu = alloc_percpu_gfp(struct kslab_cpu, GFP_KERNEL | cache->gfp);
+	if (!cache->fast.cpu)
 		return -ENOMEM;
 	for_each_node(nid) {
 		err = kslab_node_init(cache, nid);
 		if (err)
 			return err;
 	}
-	if (cache->flags & KSLAB_LOCKED) {
+	if (cache->fast.flags & KSLAB_LOCKED) {
 		err = kslab_shared_init(cache);
 		if (err)
 			return err;
@@ -384,6 +392,8 @@ struct kslab_cache *kslab_cache_create(const char *name, unsigned int size,
 		return cache;
 	cache->ctor = ctor;
 	cache->poison = (flags & KSLAB_DEBUG) && !ctor;
+	/* What a rent without __GFP_ZERO decides; const from here on. */
+	cache->fast.init = kslab_want_init(cache, 0);
 	if (locked) {
 		/* The shared magazine; the slabs give one object at a time. */
 		cache->magazine_size = magazine_size ?: KSLAB_LOCKED_DEFAULT;
@@ -451,6 +461,8 @@ int kslab_core_init(void)
 {
 	int ret;
 
+	if (nr_node_ids > 1)
+		static_branch_enable(&kslab_numa);
 	kslab_lru_cachep = kmem_cache_create("kslab_lru", sizeof(long), 0, 0,
 					     NULL);
 	if (!kslab_lru_cachep)

@@ -26,7 +26,7 @@
  * debug_error counter, and the cache is left intact. A refused return
  * reports an error to the caller. The debug checks run before the per-CPU
  * fast path and use atomics; caches without the flag skip them with one
- * test of cache->flags.
+ * test of cache->fast.flags.
  */
 #include <linux/bug.h>
 #include <linux/mm.h>
@@ -217,7 +217,7 @@ int kslab_debug_track_slab(struct kslab_cache *cache, struct kslab_slab *slab,
 	unsigned long flags;
 	void *old;
 
-	if (!(cache->flags & KSLAB_DEBUG))
+	if (!(cache->fast.flags & KSLAB_DEBUG))
 		return 0;
 	xa_lock_irqsave(&cache->slabs, flags);
 	old = __xa_store(&cache->slabs, page_to_pfn(slab->page), slab,
@@ -240,7 +240,7 @@ void kslab_debug_untrack_slab(struct kslab_cache *cache,
 {
 	unsigned long flags;
 
-	if (!(cache->flags & KSLAB_DEBUG))
+	if (!(cache->fast.flags & KSLAB_DEBUG))
 		return;
 	xa_lock_irqsave(&cache->slabs, flags);
 	__xa_erase(&cache->slabs, page_to_pfn(slab->page));

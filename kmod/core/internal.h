@@ -52,52 +52,6 @@
 				 __GFP_NOMEMALLOC)
 
 /**
- * struct kslab_magazine - an array of object pointers (Bonwick's magazine).
- * @list: on a depot's full or empty list (depot lock), else unused.
- * @rcu: frees it after a grace period (kslab_magazine_free()): a CPU may
- *	read another's magazines under RCU (kslab_cpu_cached()).
- * @rounds: objects in @objs; owner: the CPU's local_lock, the depot lock,
- *	or the task that took the magazine off both.
- * @size: capacity of @objs, fixed when the magazine is allocated.
- * @objs: the objects, @objs[0..@rounds).
- */
-struct kslab_magazine {
-	union {
-		struct list_head list;
-		struct rcu_head rcu;
-	};
-	unsigned int rounds;
-	unsigned int size;
-	void *objs[];
-};
-
-/**
- * struct kslab_cpu - the per-CPU layer of a cache; every field but @busy
- * is owned by whoever holds the CPU's lock (kslab_cpu_trylock()).
- * @busy: the lock, without PREEMPT_RT: 1 while a context of this CPU
- *	(task, softirq or hardirq) holds it, with preemption disabled. An
- *	interrupt runs to its end before the context it interrupted goes on,
- *	so a plain read and write take it (as local_trylock() does) and an
- *	interrupt that finds it set goes round the per-CPU layer.
- * @lock: the lock, with PREEMPT_RT: a local_lock (a per-CPU sleeping
- *	lock; softirqs and threaded interrupts are tasks there).
- * @loaded: the magazine rents pop from and returns push to; never NULL.
- * @previous: the other magazine, always full or empty; never NULL.
- * @stat: &enum kslab_counter counters of this CPU; under the lock, or
- *	this_cpu_add() (one instruction, or irq-safe) without it.
- */
-struct kslab_cpu {
-#ifdef CONFIG_PREEMPT_RT
-	local_lock_t lock;
-#else
-	unsigned int busy;
-#endif
-	struct kslab_magazine *loaded;
-	struct kslab_magazine *previous;
-	unsigned long stat[KSLAB_CNT_NR];
-};
-
-/**
  * struct kslab_depot - the magazines of one node that no CPU holds.
  * @lock: guards every field below; taken with interrupts disabled.
  * @full: full magazines.
@@ -190,8 +144,8 @@ struct kslab_node {
 
 /**
  * struct kslab_cache - one kslab cache.
- * @cpu: the per-CPU layer.
- * @flags: KSLAB_* flags (const).
+ * @fast: what the inline fast path of <kslab/kslab.h> reads: the per-CPU
+ *	layer, the flags, the object size (const); the first member.
  * @poison: debug mode poisons free objects (debug and no @ctor) (const).
  * @gfp: gfp bits added to every allocation of the cache, __GFP_ACCOUNT
  *	with KSLAB_ACCOUNT (const).
@@ -221,8 +175,7 @@ struct kslab_node {
  * @node: per-node slabs and depot, for each possible node.
  */
 struct kslab_cache {
-	struct kslab_cpu __percpu *cpu;
-	unsigned int flags;
+	struct kslab_cache_fast fast;
 	bool poison;
 	gfp_t gfp;
 	struct mem_cgroup *memcg;
@@ -319,59 +272,7 @@ unsigned long kslab_stat_sum(struct kslab_cache *cache, enum kslab_counter item)
 static inline void kslab_stat_add(struct kslab_cache *cache,
 				  enum kslab_counter item, unsigned long n)
 {
-	this_cpu_add(cache->cpu->stat[item], n);
-}
-
-/**
- * kslab_cpu_trylock() - take the current CPU's kslab_cpu of a cache.
- * @cache: the cache.
- *
- * Without PREEMPT_RT: disables preemption and sets the CPU's busy flag,
- * unless a context this one interrupted holds it; never disables
- * interrupts and never spins. With PREEMPT_RT: takes the CPU's local_lock
- * (may sleep; never fails).
- *
- * Context: any context kslab_rent() allows.
- * Return: the CPU's kslab_cpu, or NULL when it is busy.
- */
-static __always_inline struct kslab_cpu *
-kslab_cpu_trylock(struct kslab_cache *cache)
-{
-	struct kslab_cpu *cc;
-
-#ifdef CONFIG_PREEMPT_RT
-	local_lock(&cache->cpu->lock);
-	cc = this_cpu_ptr(cache->cpu);
-#else
-	preempt_disable();
-	cc = this_cpu_ptr(cache->cpu);
-	if (unlikely(READ_ONCE(cc->busy))) {
-		preempt_enable();
-		return NULL;
-	}
-	WRITE_ONCE(cc->busy, 1);
-	barrier();
-#endif
-	return cc;
-}
-
-/**
- * kslab_cpu_unlock() - release what kslab_cpu_trylock() took.
- * @cache: the cache.
- * @cc: what it returned.
- *
- * Context: the context that took it.
- */
-static __always_inline void kslab_cpu_unlock(struct kslab_cache *cache,
-					     struct kslab_cpu *cc)
-{
-#ifdef CONFIG_PREEMPT_RT
-	local_unlock(&cache->cpu->lock);
-#else
-	barrier();
-	WRITE_ONCE(cc->busy, 0);
-	preempt_enable();
-#endif
+	this_cpu_add(cache->fast.cpu->stat[item], n);
 }
 
 /**
@@ -456,7 +357,7 @@ static inline int kslab_node_home(struct kslab_cache *cache, int nid)
  */
 static inline bool kslab_want_init(struct kslab_cache *cache, gfp_t gfp)
 {
-	if (cache->flags & KSLAB_ZERO)
+	if (cache->fast.flags & KSLAB_ZERO)
 		return true;
 	if (static_branch_maybe(CONFIG_INIT_ON_ALLOC_DEFAULT_ON,
 				&init_on_alloc)) {
@@ -483,7 +384,7 @@ static inline void *kslab_rent_finish(struct kslab_cache *cache, void *obj,
 {
 	if (unlikely(!obj))
 		return NULL;
-	if (unlikely(cache->flags & KSLAB_DEBUG))
+	if (unlikely(cache->fast.flags & KSLAB_DEBUG))
 		kslab_debug_rent(cache, obj);
 	if (kslab_want_init(cache, gfp))
 		memset(obj, 0, cache->layout.object_size);

@@ -294,8 +294,7 @@ static void *kslab_rent_grow(struct kslab_cache *cache, gfp_t gfp)
 		kslab_stat_add(cache, KSLAB_CNT_RENT_FAIL, 1);
 		return NULL;
 	}
-	cc = kslab_cpu_trylock(cache);
-	if (unlikely(!cc)) {
+	if (unlikely(!kslab_cpu_trylock(&cache->fast, &cc))) {
 		/* Only a context that interrupted a holder: but that went round. */
 		kslab_slab_take_new(cache, slab, 1, &obj);
 		kslab_stat_add(cache, KSLAB_CNT_RENT_SLAB, 1);
@@ -308,7 +307,7 @@ static void *kslab_rent_grow(struct kslab_cache *cache, gfp_t gfp)
 					   mag->objs + mag->rounds);
 	obj = mag->objs[--mag->rounds];
 	cc->stat[KSLAB_CNT_RENT_SLAB]++;
-	kslab_cpu_unlock(cache, cc);
+	kslab_cpu_unlock(&cache->fast, cc);
 	return obj;
 }
 
@@ -327,39 +326,34 @@ static void *kslab_rent_slow(struct kslab_cache *cache, struct kslab_cpu *cc,
 	} else if (kslab_refill(cache, cc)) {
 		item = KSLAB_CNT_RENT_SLAB;
 	} else {
-		kslab_cpu_unlock(cache, cc);
+		kslab_cpu_unlock(&cache->fast, cc);
 		return kslab_rent_grow(cache, gfp);
 	}
 	obj = cc->loaded->objs[--cc->loaded->rounds];
 	cc->stat[item]++;
-	kslab_cpu_unlock(cache, cc);
+	kslab_cpu_unlock(&cache->fast, cc);
 	return obj;
 }
 
 /**
- * kslab_rent() - rent one object.
+ * __kslab_rent() - everything kslab_rent()'s inline fast path leaves out:
+ *	debug and KSLAB_LOCKED caches, a busy per-CPU layer, an empty
+ *	loaded magazine.
  * @cache: the cache.
- * @gfp: allocation flags for a new slab (GFP_KERNEL may sleep); __GFP_ZERO
- *	zeroes the object, as do init_on_alloc and KSLAB_ZERO, exactly
- *	as SLUB decides for a kmem_cache.
+ * @gfp: as for kslab_rent().
  *
- * Context: any context (task, softirq, hardirq, interrupts disabled; on
- * PREEMPT_RT not hardirq nor with interrupts disabled); may sleep when @gfp
- * allows it. The fast path disables preemption only; an interrupt that
- * finds the CPU's magazines busy rents from the slabs.
- * Return: the object, or NULL when no memory could be had.
+ * Context: as kslab_rent().
+ * Return: the object, checked and zeroed as kslab_rent() says, or NULL.
  */
-void *kslab_rent(struct kslab_cache *cache, gfp_t gfp)
+void *__kslab_rent(struct kslab_cache *cache, gfp_t gfp)
 {
 	struct kslab_magazine *mag;
 	struct kslab_cpu *cc;
 	void *obj;
 
-	might_alloc(gfp);
-	if (unlikely(cache->flags & KSLAB_LOCKED))
+	if (unlikely(cache->fast.flags & KSLAB_LOCKED))
 		return kslab_rent_finish(cache, kslab_shared_rent(cache, gfp), gfp);
-	cc = kslab_cpu_trylock(cache);
-	if (unlikely(!cc))
+	if (unlikely(!kslab_cpu_trylock(&cache->fast, &cc)))
 		return kslab_rent_finish(cache, kslab_slab_rent_one(cache, gfp),
 					 gfp);
 	mag = cc->loaded;
@@ -368,10 +362,10 @@ void *kslab_rent(struct kslab_cache *cache, gfp_t gfp)
 					 gfp);
 	obj = mag->objs[--mag->rounds];
 	cc->stat[KSLAB_CNT_RENT_LOADED]++;
-	kslab_cpu_unlock(cache, cc);
+	kslab_cpu_unlock(&cache->fast, cc);
 	return kslab_rent_finish(cache, obj, gfp);
 }
-EXPORT_SYMBOL_GPL(kslab_rent);
+EXPORT_SYMBOL_GPL(__kslab_rent);
 
 /* The per-CPU layer is busy (we interrupted its holder): from the slabs. */
 static noinline unsigned int kslab_rent_bulk_busy(struct kslab_cache *cache,
@@ -425,11 +419,10 @@ unsigned int kslab_rent_bulk(struct kslab_cache *cache, gfp_t gfp,
 	void *obj;
 
 	might_alloc(gfp);
-	if (unlikely(cache->flags & KSLAB_LOCKED))
+	if (unlikely(cache->fast.flags & KSLAB_LOCKED))
 		return kslab_rent_each(cache, gfp, nr, objs);
 	while (done < nr) {
-		cc = kslab_cpu_trylock(cache);
-		if (unlikely(!cc)) {
+		if (unlikely(!kslab_cpu_trylock(&cache->fast, &cc))) {
 			done += kslab_rent_bulk_busy(cache, gfp, nr - done,
 						     objs + done);
 			break;
@@ -441,7 +434,7 @@ unsigned int kslab_rent_bulk(struct kslab_cache *cache, gfp_t gfp,
 		cc->stat[KSLAB_CNT_RENT_LOADED] += n;
 		done += n;
 		if (done == nr) {
-			kslab_cpu_unlock(cache, cc);
+			kslab_cpu_unlock(&cache->fast, cc);
 			break;
 		}
 		obj = kslab_rent_slow(cache, cc, gfp);
@@ -521,24 +514,31 @@ static void kslab_return_slow(struct kslab_cache *cache, struct kslab_cpu *cc,
 	cc->stat[item]++;
 }
 
-/* Count a return of an object from another node's slab. */
-static inline void kslab_count_remote(struct kslab_cache *cache,
-				      const void *obj)
+/**
+ * kslab_count_remote() - count the return of an object of another node.
+ * @cache: the cache.
+ * @obj: the object returned.
+ *
+ * Called only when the kslab_numa static key is on (more than one node).
+ *
+ * Context: any context; does not sleep.
+ */
+void kslab_count_remote(struct kslab_cache *cache, const void *obj)
 {
-	if (nr_node_ids > 1 && page_to_nid(virt_to_page(obj)) != numa_mem_id())
+	if (page_to_nid(virt_to_page(obj)) != numa_mem_id())
 		kslab_stat_add(cache, KSLAB_CNT_RETURN_REMOTE, 1);
 }
+EXPORT_SYMBOL_GPL(kslab_count_remote);
 
 /* The per-CPU part of a return: push into the loaded magazine. */
-static __always_inline void __kslab_return(struct kslab_cache *cache,
-					   void *obj)
+static void kslab_return_cpu(struct kslab_cache *cache, void *obj)
 {
 	struct kslab_magazine *mag;
 	struct kslab_cpu *cc;
 
-	kslab_count_remote(cache, obj);
-	cc = kslab_cpu_trylock(cache);
-	if (unlikely(!cc)) {
+	if (static_branch_unlikely(&kslab_numa))
+		kslab_count_remote(cache, obj);
+	if (unlikely(!kslab_cpu_trylock(&cache->fast, &cc))) {
 		kslab_slab_return_one(cache, obj);
 		return;
 	}
@@ -549,13 +549,13 @@ static __always_inline void __kslab_return(struct kslab_cache *cache,
 	} else {
 		kslab_return_slow(cache, cc, obj);
 	}
-	kslab_cpu_unlock(cache, cc);
+	kslab_cpu_unlock(&cache->fast, cc);
 }
 
 /* A return to a debug or KSLAB_LOCKED cache: checks, then where it goes. */
 static noinline int kslab_return_checked(struct kslab_cache *cache, void *obj)
 {
-	if (cache->flags & KSLAB_DEBUG) {
+	if (cache->fast.flags & KSLAB_DEBUG) {
 		int err = kslab_debug_return(cache, obj);
 
 		if (err)
@@ -564,33 +564,28 @@ static noinline int kslab_return_checked(struct kslab_cache *cache, void *obj)
 	if (cache->shared)
 		kslab_shared_return(cache, obj);
 	else
-		__kslab_return(cache, obj);
+		kslab_return_cpu(cache, obj);
 	return 0;
 }
 
 /**
- * kslab_return() - give one object back.
+ * __kslab_return() - everything kslab_return()'s inline fast path leaves
+ *	out: debug and KSLAB_LOCKED caches, a busy per-CPU layer, a full
+ *	loaded magazine.
  * @cache: the cache it was rented from.
  * @obj: the object.
  *
- * In debug mode (KSLAB_DEBUG) a double return or a pointer that is
- * not an object of @cache is reported (WARN_ONCE and the debug_error
- * counter), left alone and refused; without debug mode it is undefined.
- *
- * Context: any context, as kslab_rent(); never sleeps. The fast path
- * disables preemption only; an interrupt that finds the CPU's magazines
- * busy returns to the slab.
- * Return: 0, or in debug mode -EINVAL (foreign pointer) or -EALREADY
- * (double return).
+ * Context: as kslab_return().
+ * Return: as kslab_return().
  */
-int kslab_return(struct kslab_cache *cache, void *obj)
+int __kslab_return(struct kslab_cache *cache, void *obj)
 {
-	if (unlikely(cache->flags & (KSLAB_DEBUG | KSLAB_LOCKED)))
+	if (unlikely(cache->fast.flags & (KSLAB_DEBUG | KSLAB_LOCKED)))
 		return kslab_return_checked(cache, obj);
-	__kslab_return(cache, obj);
+	kslab_return_cpu(cache, obj);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(kslab_return);
+EXPORT_SYMBOL_GPL(__kslab_return);
 
 static int kslab_return_each(struct kslab_cache *cache, unsigned int nr,
 			     void **objs)
@@ -625,13 +620,13 @@ int kslab_return_bulk(struct kslab_cache *cache, unsigned int nr, void **objs)
 	struct kslab_cpu *cc;
 	unsigned int i = 0, n;
 
-	if (unlikely(cache->flags & (KSLAB_DEBUG | KSLAB_LOCKED)))
+	if (unlikely(cache->fast.flags & (KSLAB_DEBUG | KSLAB_LOCKED)))
 		return kslab_return_each(cache, nr, objs);
-	for (n = 0; n < nr; n++)
-		kslab_count_remote(cache, objs[n]);
+	if (static_branch_unlikely(&kslab_numa))
+		for (n = 0; n < nr; n++)
+			kslab_count_remote(cache, objs[n]);
 	while (i < nr) {
-		cc = kslab_cpu_trylock(cache);
-		if (unlikely(!cc)) {
+		if (unlikely(!kslab_cpu_trylock(&cache->fast, &cc))) {
 			kslab_slab_free_bulk(cache, nr - i, objs + i);
 			kslab_stat_add(cache, KSLAB_CNT_RETURN_SLAB, nr - i);
 			break;
@@ -644,7 +639,7 @@ int kslab_return_bulk(struct kslab_cache *cache, unsigned int nr, void **objs)
 		i += n;
 		if (i < nr)
 			kslab_return_slow(cache, cc, objs[i++]);
-		kslab_cpu_unlock(cache, cc);
+		kslab_cpu_unlock(&cache->fast, cc);
 	}
 	return 0;
 }
@@ -696,15 +691,14 @@ static void kslab_flush_cpu(struct work_struct *work)
 	struct kslab_cache *cache = f->cache;
 	struct kslab_cpu *cc;
 
-	cc = kslab_cpu_trylock(cache);
 	/* Task context: no context below this one can hold it. */
-	if (!WARN_ON_ONCE(!cc)) {
+	if (!WARN_ON_ONCE(!kslab_cpu_trylock(&cache->fast, &cc))) {
 		kslab_cpu_drain(cache, cc);
 		if (f->mags[0]) {
 			swap(cc->loaded, f->mags[0]);
 			swap(cc->previous, f->mags[1]);
 		}
-		kslab_cpu_unlock(cache, cc);
+		kslab_cpu_unlock(&cache->fast, cc);
 	}
 	kslab_magazine_free(f->mags[0]);
 	kslab_magazine_free(f->mags[1]);
@@ -719,7 +713,7 @@ static void kslab_flush_cpu(struct work_struct *work)
 static unsigned int kslab_cpu_peek(struct kslab_cache *cache,
 				   unsigned int cpu, unsigned int *size)
 {
-	struct kslab_cpu *cc = per_cpu_ptr(cache->cpu, cpu);
+	struct kslab_cpu *cc = per_cpu_ptr(cache->fast.cpu, cpu);
 	struct kslab_magazine *loaded, *previous;
 	unsigned int rounds;
 
@@ -885,7 +879,7 @@ int kslab_magazines_init(struct kslab_cache *cache)
 	unsigned int cpu, size = kslab_cpu_magazine_size(cache);
 
 	for_each_possible_cpu(cpu) {
-		struct kslab_cpu *cc = per_cpu_ptr(cache->cpu, cpu);
+		struct kslab_cpu *cc = per_cpu_ptr(cache->fast.cpu, cpu);
 		int nid = cpu_to_mem(cpu);
 
 #ifdef CONFIG_PREEMPT_RT
@@ -911,7 +905,7 @@ void kslab_magazines_destroy(struct kslab_cache *cache)
 	int nid;
 
 	for_each_possible_cpu(cpu) {
-		struct kslab_cpu *cc = per_cpu_ptr(cache->cpu, cpu);
+		struct kslab_cpu *cc = per_cpu_ptr(cache->fast.cpu, cpu);
 
 		/* Only both or neither can hold objects. */
 		if (cc->loaded && cc->previous)

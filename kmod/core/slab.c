@@ -145,7 +145,7 @@ static void kslab_slab_init(struct kslab_cache *cache, struct kslab_slab *slab)
 		slab->free[i] = n - 1 - i;
 		if (cache->ctor)
 			cache->ctor(obj);
-		if (cache->flags & KSLAB_DEBUG)
+		if (cache->fast.flags & KSLAB_DEBUG)
 			kslab_debug_init_obj(cache, obj);
 	}
 }
@@ -226,7 +226,7 @@ static void kslab_slab_free_rcu(struct rcu_head *rcu)
 static void kslab_slab_free(struct kslab_cache *cache, struct kslab_slab *slab)
 {
 	set_page_private(slab->page, 0);
-	if (cache->flags & KSLAB_DEBUG) {
+	if (cache->fast.flags & KSLAB_DEBUG) {
 		kslab_debug_untrack_slab(cache, slab);
 		call_rcu(&slab->rcu, kslab_slab_free_rcu);
 	} else {

@@ -500,7 +500,7 @@ static void fallback_check(struct kunit *test, struct kslab_cache *cache,
 	test_stats(cache, &st);
 	work_on_cpu(cpu, fallback_return, &w);
 	kunit_info(test, "%s: %u objects rented on node %d (%u from another node, %lu pages hogged): %llu slabs of %u objects, %llu allocated\n",
-		   cache->flags & KSLAB_LOCKED ? "locked" : "per-CPU", w.got,
+		   cache->fast.flags & KSLAB_LOCKED ? "locked" : "per-CPU", w.got,
 		   w.nid, w.remote, hog->nr_pages, st.slabs, per_slab,
 		   st.counters[KSLAB_CNT_SLAB_ALLOC]);
 	KUNIT_EXPECT_EQ(test, w.nr, w.got);
@@ -508,7 +508,7 @@ static void fallback_check(struct kunit *test, struct kslab_cache *cache,
 	/* Else the hog left the node memory and nothing was tested. */
 	KUNIT_EXPECT_GT(test, w.remote, 0);
 	KUNIT_EXPECT_LE(test, st.slabs, FALLBACK_SLABS + nr_node_ids + 1);
-	if (w.remote && !(cache->flags & KSLAB_LOCKED))
+	if (w.remote && !(cache->fast.flags & KSLAB_LOCKED))
 		fallback_shrinker(test, &w);
 	test_expect_idle(test, cache);
 }
@@ -548,7 +548,7 @@ static void test_hotplug(struct kunit *test)
 {
 	struct kslab_cache *cache = test_cache(test, 64, 0, 0, 4);
 	unsigned int cpu = cpumask_last(cpu_online_mask);
-	struct kslab_cpu *cc = per_cpu_ptr(cache->cpu, cpu);
+	struct kslab_cpu *cc = per_cpu_ptr(cache->fast.cpu, cpu);
 
 	if (num_online_cpus() < 2 || cpu == 0)
 		kunit_skip(test, "needs a second CPU");
