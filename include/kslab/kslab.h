@@ -28,7 +28,9 @@
  * layer, whose locks are taken with interrupts disabled. On PREEMPT_RT the
  * per-CPU lock is a local_lock and the other locks sleep: as for a
  * kmem_cache there, no call from hard interrupt context or with interrupts
- * or preemption disabled. Returns never sleep. Creation, destruction,
+ * or preemption disabled. Returns never sleep. kslab_return_rcu() gives an
+ * object back only after an RCU grace period (batched per CPU, no rcu_head
+ * in the object). Creation, destruction,
  * shrink, tune and the stats may sleep (task context only). See
  * Documentation/design.rst.
  */
@@ -47,6 +49,7 @@
 #include <linux/types.h>
 
 struct kslab_cache;
+struct kslab_rcu_batch;
 
 /* Smallest and largest object (bytes). */
 #define KSLAB_SIZE_MIN		8U
@@ -196,6 +199,7 @@ struct kslab_magazine {
  *	lock; softirqs and threaded interrupts are tasks there).
  * @loaded: the magazine rents pop from and returns push to; never NULL.
  * @previous: the other magazine, always full or empty; never NULL.
+ * @rcu: objects of kslab_return_rcu() waiting to be sent to RCU, or NULL.
  * @stat: &enum kslab_counter counters of this CPU; under the lock, or
  *	this_cpu_add() (one instruction, or irq-safe) without it.
  */
@@ -207,6 +211,7 @@ struct kslab_cpu {
 #endif
 	struct kslab_magazine *loaded;
 	struct kslab_magazine *previous;
+	struct kslab_rcu_batch *rcu;
 	unsigned long stat[KSLAB_CNT_NR];
 };
 
@@ -404,6 +409,7 @@ struct kslab_cache *kslab_cache_create(const char *name, unsigned int size,
 				       void (*ctor)(void *),
 				       unsigned int magazine_size);
 void kslab_cache_destroy(struct kslab_cache *cache);
+int kslab_return_rcu(struct kslab_cache *cache, void *obj);
 unsigned int kslab_rent_bulk(struct kslab_cache *cache, gfp_t gfp,
 			     unsigned int nr, void **objs);
 int kslab_return_bulk(struct kslab_cache *cache, unsigned int nr,

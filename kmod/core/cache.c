@@ -282,8 +282,10 @@ static void kslab_cache_teardown(struct kslab_cache *cache)
 		cpuhp_state_remove_instance_nocalls(kslab_cpuhp_state,
 						    &cache->cpuhp);
 	cancel_work_sync(&cache->resize_work);
-	if (cache->fast.cpu)
+	if (cache->fast.cpu) {
+		kslab_rcu_destroy(cache);
 		kslab_magazines_destroy(cache);
+	}
 	for_each_node(nid)
 		rented += kslab_node_destroy(cache, nid);
 	if (rented)
@@ -420,9 +422,10 @@ EXPORT_SYMBOL_GPL(kslab_cache_create);
  *	must have been returned and no other call on @cache may be running
  *	or follow; slabs with objects still rented are reported and leaked.
  *
- * A debug cache frees its slabs a grace period late; destroy waits for
- * them (rcu_barrier()), so every page is back when it returns and no
- * callback outlives the module.
+ * Objects given back with kslab_return_rcu(), and the slabs of a debug
+ * cache, go back a grace period late; destroy waits for them
+ * (rcu_barrier()), so every page is back when it returns and no callback
+ * outlives the module.
  *
  * Context: task context; sleeps.
  */

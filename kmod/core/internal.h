@@ -61,6 +61,8 @@
  * @max_full: most magazines @full keeps; more are flushed to the slabs.
  * @contended: contended acquisitions of @lock since @window.
  * @window: jiffies when the current contention window began.
+ * @rcu: objects of kslab_return_rcu() calls that found their CPU's layer
+ *	busy, waiting to be sent to RCU, or NULL.
  */
 struct kslab_depot {
 	spinlock_t lock;		/* see the kernel-doc above */
@@ -71,6 +73,7 @@ struct kslab_depot {
 	unsigned int max_full;
 	unsigned int contended;
 	unsigned long window;
+	struct kslab_rcu_batch *rcu;
 };
 
 /**
@@ -158,6 +161,7 @@ struct kslab_node {
  *	READ_ONCE, written under @mutex.
  * @batch: objects a refill takes from the slabs; as @magazine_size.
  * @shared: KSLAB_LOCKED: the shared magazine; else NULL (const).
+ * @rcu_batches: batches of kslab_return_rcu() allocated and not yet done.
  * @mutex: serialises tune (the resize work's too) and shrink.
  * @resize_work: grows the magazines when a depot is contended.
  * @shrinker: gives memory back under pressure.
@@ -184,6 +188,7 @@ struct kslab_cache {
 	unsigned int magazine_size;
 	unsigned int batch;
 	struct kslab_shared *shared;
+	atomic_t rcu_batches;
 	struct mutex mutex;	/* tune, resize, shrink */
 	struct work_struct resize_work;
 	struct shrinker *shrinker;
@@ -242,6 +247,11 @@ void kslab_depot_note_contention(struct kslab_cache *cache,
 int kslab_shared_init(struct kslab_cache *cache);
 void kslab_shared_destroy(struct kslab_cache *cache);
 void kslab_shared_flush(struct kslab_cache *cache);
+
+/* ---- rcu.c: kslab_return_rcu() batches ---- */
+void kslab_rcu_flush_cpu(struct kslab_cpu *cc);
+void kslab_rcu_flush_depot(struct kslab_depot *depot);
+void kslab_rcu_destroy(struct kslab_cache *cache);
 
 /* ---- debug.c: poison, red zones, double and foreign returns ---- */
 void kslab_debug_init_obj(struct kslab_cache *cache, void *obj);

@@ -234,8 +234,8 @@ unsigned long kslab_depot_count(struct kslab_cache *cache, int nid)
 EXPORT_SYMBOL_IF_KUNIT(kslab_depot_count);
 
 /**
- * kslab_depot_drain() - give a depot's objects back to the slabs and free
- * its magazines.
+ * kslab_depot_drain() - give a depot's objects back to the slabs, free
+ * its magazines and send its kslab_return_rcu() batch to RCU.
  * @cache: the cache.
  * @nid: the node.
  *
@@ -258,6 +258,7 @@ unsigned long kslab_depot_drain(struct kslab_cache *cache, int nid)
 	depot->nr_full = 0;
 	depot->nr_empty = 0;
 	spin_unlock_irqrestore(&depot->lock, flags);
+	kslab_rcu_flush_depot(depot);
 	list_for_each_entry_safe(mag, next, &mags, list) {
 		pages += kslab_slab_free_bulk(cache, mag->rounds, mag->objs);
 		kslab_magazine_free(mag);
@@ -408,7 +409,8 @@ static unsigned int kslab_rent_each(struct kslab_cache *cache, gfp_t gfp,
  * @objs: where to store them.
  *
  * Context: as kslab_rent().
- * Return: how many objects were rented, 0..@nr; @objs[0..ret) are valid.
+ * Return: how many objects were rented, 0..@nr; @objs[0] to @objs[ret - 1]
+ * are valid.
  */
 unsigned int kslab_rent_bulk(struct kslab_cache *cache, gfp_t gfp,
 			     unsigned int nr, void **objs)
@@ -648,7 +650,8 @@ EXPORT_SYMBOL_GPL(kslab_return_bulk);
 /* ---- flushing and resizing the per-CPU layer ---- */
 
 /**
- * kslab_cpu_drain() - give a CPU's magazine contents back to the slabs.
+ * kslab_cpu_drain() - give a CPU's magazine contents back to the slabs
+ *	and send its kslab_return_rcu() batch to RCU.
  * @cache: the cache.
  * @cc: the CPU's kslab_cpu: held (kslab_cpu_trylock()), or the CPU is
  *	dead.
@@ -659,6 +662,7 @@ void kslab_cpu_drain(struct kslab_cache *cache, struct kslab_cpu *cc)
 {
 	kslab_magazine_empty_out(cache, cc->loaded);
 	kslab_magazine_empty_out(cache, cc->previous);
+	kslab_rcu_flush_cpu(cc);
 }
 
 /**
@@ -755,7 +759,9 @@ static void kslab_flush_queue(struct kslab_cache *cache, unsigned int cpu,
 
 	lockdep_assert_held(&kslab_flush_mutex);
 	f->cache = cache;
-	if (!kslab_cpu_peek(cache, cpu, &cur) && (!resize || cur == size))
+	if (!kslab_cpu_peek(cache, cpu, &cur) &&
+	    !READ_ONCE(per_cpu_ptr(cache->fast.cpu, cpu)->rcu) &&
+	    (!resize || cur == size))
 		return;
 	if (resize && cur != size) {
 		f->mags[0] = kslab_magazine_alloc(cache, size, GFP_KERNEL, nid);
