@@ -364,18 +364,28 @@ static const struct bench_loops bench_loops[KSLAB_POOL_NR] = {
 	[KSLAB_POOL_EMPTY] = BENCH_LOOPS_OF(empty),
 };
 
-/* The loop of a thread that is not in a cross-CPU pair. */
-static void (*bench_worker_loop(struct bench_run *run))(struct bench_thread *t)
+/*
+ * Each thread's loop, by its role, once the pool exists: the loops are the
+ * pool's backend's own.
+ */
+static void bench_pick_loops(struct bench_run *run)
 {
 	const struct bench_loops *l = &bench_loops[run->pool.backend];
+	unsigned int i;
 
-	switch (run->args.pattern) {
-	case KSLAB_BENCH_HOLD:
-		return l->hold;
-	case KSLAB_BENCH_BULK:
-		return bench_bulk;
-	default:
-		return l->burn;
+	for (i = 0; i < run->nr_threads; i++) {
+		struct bench_thread *t = &run->threads[i];
+
+		if (t->role == KSLAB_BENCH_ROLE_PRODUCER)
+			t->loop = l->produce;
+		else if (t->role == KSLAB_BENCH_ROLE_CONSUMER)
+			t->loop = l->consume;
+		else if (run->args.pattern == KSLAB_BENCH_HOLD)
+			t->loop = l->hold;
+		else if (run->args.pattern == KSLAB_BENCH_BULK)
+			t->loop = bench_bulk;
+		else
+			t->loop = l->burn;
 	}
 }
 
@@ -629,14 +639,11 @@ static void bench_assign(struct bench_run *run, const unsigned int *cpus)
 			t->objs = run->objs + (size_t)i * run->args.batch;
 		if (!cross) {
 			t->role = KSLAB_BENCH_ROLE_WORKER;
-			t->loop = bench_worker_loop(run);
 			continue;
 		}
 		t->ring = &run->rings[i / 2];
 		t->role = slot % 2 ? KSLAB_BENCH_ROLE_CONSUMER :
 				     KSLAB_BENCH_ROLE_PRODUCER;
-		t->loop = slot % 2 ? bench_loops[run->pool.backend].consume :
-				     bench_loops[run->pool.backend].produce;
 	}
 }
 
@@ -788,6 +795,7 @@ static int bench_execute(struct bench_run *run)
 	ret = bench_pool_create(run);
 	if (ret)
 		return ret;
+	bench_pick_loops(run);
 	ret = bench_start(run);
 	if (!ret)
 		ret = bench_join(run);
