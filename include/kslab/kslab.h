@@ -332,7 +332,10 @@ kslab_fast_want_init(const struct kslab_cache_fast *fast, gfp_t gfp)
  *	kmem_cache.
  *
  * The fast path pops the CPU's loaded magazine with preemption disabled;
- * everything else is __kslab_rent(), out of line.
+ * everything else is __kslab_rent(), out of line. might_alloc() checks
+ * @gfp against the context on every rent in kernels with
+ * CONFIG_DEBUG_ATOMIC_SLEEP or lockdep, else in the slow path only (where
+ * a rent may sleep), so the fast path has no voluntary preemption point.
  *
  * Context: any context (task, softirq, hardirq, interrupts disabled; on
  * PREEMPT_RT not hardirq nor with interrupts disabled); may sleep when
@@ -347,7 +350,9 @@ static __always_inline void *kslab_rent(struct kslab_cache *cache, gfp_t gfp)
 	struct kslab_cpu *cc;
 	void *obj;
 
-	might_alloc(gfp);
+	/* Debug kernels check every rent; others each slow path (below). */
+	if (IS_ENABLED(CONFIG_DEBUG_ATOMIC_SLEEP) || IS_ENABLED(CONFIG_LOCKDEP))
+		might_alloc(gfp);
 	if (unlikely(fast->flags & (KSLAB_DEBUG | KSLAB_LOCKED)))
 		return __kslab_rent(cache, gfp);
 	if (unlikely(!kslab_cpu_trylock(fast, &cc)))

@@ -352,6 +352,7 @@ void *__kslab_rent(struct kslab_cache *cache, gfp_t gfp)
 	struct kslab_cpu *cc;
 	void *obj;
 
+	might_alloc(gfp);
 	if (unlikely(cache->fast.flags & KSLAB_LOCKED))
 		return kslab_rent_finish(cache, kslab_shared_rent(cache, gfp), gfp);
 	if (unlikely(!kslab_cpu_trylock(&cache->fast, &cc)))
