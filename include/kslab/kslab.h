@@ -218,7 +218,9 @@ struct kslab_cpu {
 /**
  * struct kslab_cache_fast - what the inline fast path reads of a cache;
  *	the first member of every &struct kslab_cache (const after create).
- * @cpu: the per-CPU layer.
+ * @cpu: the per-CPU layer the fast path uses: the cache's own, or for a
+ *	KSLAB_DEBUG cache one whose magazines are always empty and full (size
+ *	0), so that every call takes the slow path with no flag test.
  * @flags: KSLAB_* flags.
  * @object_size: bytes to zero on rent.
  * @init: every rent zeroes the object (KSLAB_ZERO, or init_on_alloc and
@@ -253,8 +255,8 @@ kslab_fast(struct kslab_cache *cache)
 }
 
 /**
- * kslab_cpu_trylock() - take the current CPU's kslab_cpu of a cache.
- * @fast: the cache's fast-path fields.
+ * kslab_cpu_trylock() - take the current CPU's kslab_cpu of a layer.
+ * @pcpu: the per-CPU layer.
  * @ccp: set to the CPU's kslab_cpu when it is taken.
  *
  * Without PREEMPT_RT: disables preemption and sets the CPU's busy flag,
@@ -265,17 +267,17 @@ kslab_fast(struct kslab_cache *cache)
  * Context: any context kslab_rent() allows.
  * Return: true when taken, false when the CPU's layer is busy.
  */
-static __always_inline bool kslab_cpu_trylock(struct kslab_cache_fast *fast,
-					      struct kslab_cpu **ccp)
+static __always_inline bool
+kslab_cpu_trylock(struct kslab_cpu __percpu *pcpu, struct kslab_cpu **ccp)
 {
 	struct kslab_cpu *cc;
 
 #ifdef CONFIG_PREEMPT_RT
-	local_lock(&fast->cpu->lock);
-	cc = this_cpu_ptr(fast->cpu);
+	local_lock(&pcpu->lock);
+	cc = this_cpu_ptr(pcpu);
 #else
 	preempt_disable();
-	cc = this_cpu_ptr(fast->cpu);
+	cc = this_cpu_ptr(pcpu);
 	if (unlikely(READ_ONCE(cc->busy))) {
 		preempt_enable();
 		return false;
@@ -289,16 +291,16 @@ static __always_inline bool kslab_cpu_trylock(struct kslab_cache_fast *fast,
 
 /**
  * kslab_cpu_unlock() - release what kslab_cpu_trylock() took.
- * @fast: the cache's fast-path fields.
+ * @pcpu: the per-CPU layer.
  * @cc: what it returned.
  *
  * Context: the context that took it.
  */
-static __always_inline void kslab_cpu_unlock(struct kslab_cache_fast *fast,
+static __always_inline void kslab_cpu_unlock(struct kslab_cpu __percpu *pcpu,
 					     struct kslab_cpu *cc)
 {
 #ifdef CONFIG_PREEMPT_RT
-	local_unlock(&fast->cpu->lock);
+	local_unlock(&pcpu->lock);
 #else
 	barrier();
 	WRITE_ONCE(cc->busy, 0);
@@ -353,18 +355,17 @@ static __always_inline void *kslab_rent(struct kslab_cache *cache, gfp_t gfp)
 	/* Debug kernels check every rent; others each slow path (below). */
 	if (IS_ENABLED(CONFIG_DEBUG_ATOMIC_SLEEP) || IS_ENABLED(CONFIG_LOCKDEP))
 		might_alloc(gfp);
-	if (unlikely(fast->flags & (KSLAB_DEBUG | KSLAB_LOCKED)))
-		return __kslab_rent(cache, gfp);
-	if (unlikely(!kslab_cpu_trylock(fast, &cc)))
+	/* Debug and KSLAB_LOCKED caches: magazines of size 0 here. */
+	if (unlikely(!kslab_cpu_trylock(fast->cpu, &cc)))
 		return __kslab_rent(cache, gfp);
 	mag = cc->loaded;
 	if (unlikely(!mag->rounds)) {
-		kslab_cpu_unlock(fast, cc);
+		kslab_cpu_unlock(fast->cpu, cc);
 		return __kslab_rent(cache, gfp);
 	}
 	obj = mag->objs[--mag->rounds];
 	cc->stat[KSLAB_CNT_RENT_LOADED]++;
-	kslab_cpu_unlock(fast, cc);
+	kslab_cpu_unlock(fast->cpu, cc);
 	if (kslab_fast_want_init(fast, gfp))
 		memset(obj, 0, fast->object_size);
 	return obj;
@@ -392,18 +393,16 @@ static __always_inline int kslab_return(struct kslab_cache *cache, void *obj)
 	struct kslab_magazine *mag;
 	struct kslab_cpu *cc;
 
-	if (unlikely(fast->flags & (KSLAB_DEBUG | KSLAB_LOCKED)))
-		return __kslab_return(cache, obj);
-	if (unlikely(!kslab_cpu_trylock(fast, &cc)))
+	if (unlikely(!kslab_cpu_trylock(fast->cpu, &cc)))
 		return __kslab_return(cache, obj);
 	mag = cc->loaded;
 	if (unlikely(mag->rounds == mag->size)) {
-		kslab_cpu_unlock(fast, cc);
+		kslab_cpu_unlock(fast->cpu, cc);
 		return __kslab_return(cache, obj);
 	}
 	mag->objs[mag->rounds++] = obj;
 	cc->stat[KSLAB_CNT_RETURN_LOADED]++;
-	kslab_cpu_unlock(fast, cc);
+	kslab_cpu_unlock(fast->cpu, cc);
 	if (static_branch_unlikely(&kslab_numa))
 		kslab_count_remote(cache, obj);
 	return 0;

@@ -172,7 +172,7 @@ static int kslab_cpu_dead(unsigned int cpu, struct hlist_node *node)
 {
 	struct kslab_cache *cache = hlist_entry(node, struct kslab_cache, cpuhp);
 
-	kslab_cpu_drain(cache, per_cpu_ptr(cache->fast.cpu, cpu));
+	kslab_cpu_drain(cache, per_cpu_ptr(cache->cpu, cpu));
 	return 0;
 }
 
@@ -282,7 +282,7 @@ static void kslab_cache_teardown(struct kslab_cache *cache)
 		cpuhp_state_remove_instance_nocalls(kslab_cpuhp_state,
 						    &cache->cpuhp);
 	cancel_work_sync(&cache->resize_work);
-	if (cache->fast.cpu) {
+	if (cache->cpu) {
 		kslab_rcu_destroy(cache);
 		kslab_magazines_destroy(cache);
 	}
@@ -294,7 +294,7 @@ static void kslab_cache_teardown(struct kslab_cache *cache)
 	/* Debug: the slabs freed with call_rcu() are back when this returns. */
 	if (cache->fast.flags & KSLAB_DEBUG)
 		rcu_barrier();
-	free_percpu(cache->fast.cpu);
+	free_percpu(cache->cpu);
 	xa_destroy(&cache->slabs);
 	mem_cgroup_put(cache->memcg);
 	kfree(cache);
@@ -340,8 +340,8 @@ static int kslab_cache_setup(struct kslab_cache *cache)
 {
 	int nid, err;
 
-	cache->fast.cpu = alloc_percpu_gfp(struct kslab_cpu, GFP_KERNEL | cache->gfp);
-	if (!cache->fast.cpu)
+	cache->cpu = alloc_percpu_gfp(struct kslab_cpu, GFP_KERNEL | cache->gfp);
+	if (!cache->cpu)
 		return -ENOMEM;
 	for_each_node(nid) {
 		err = kslab_node_init(cache, nid);
@@ -356,6 +356,9 @@ static int kslab_cache_setup(struct kslab_cache *cache)
 	err = kslab_magazines_init(cache);
 	if (err)
 		return err;
+	/* A debug cache's every rent and return takes the checked path. */
+	cache->fast.cpu = cache->fast.flags & KSLAB_DEBUG ? &kslab_cpu_miss :
+							    cache->cpu;
 	err = kslab_shrinker_init(cache);
 	if (err)
 		return err;
@@ -466,6 +469,7 @@ int kslab_core_init(void)
 
 	if (nr_node_ids > 1)
 		static_branch_enable(&kslab_numa);
+	kslab_cpu_miss_init();
 	kslab_lru_cachep = kmem_cache_create("kslab_lru", sizeof(long), 0, 0,
 					     NULL);
 	if (!kslab_lru_cachep)

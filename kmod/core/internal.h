@@ -148,7 +148,10 @@ struct kslab_node {
 /**
  * struct kslab_cache - one kslab cache.
  * @fast: what the inline fast path of <kslab/kslab.h> reads: the per-CPU
- *	layer, the flags, the object size (const); the first member.
+ *	layer it may use (@cpu, or for a debug cache the per-CPU layer of
+ *	empty magazines that sends every call to the slow path), the flags,
+ *	the object size (const); the first member.
+ * @cpu: the per-CPU layer (const).
  * @poison: debug mode poisons free objects (debug and no @ctor) (const).
  * @gfp: gfp bits added to every allocation of the cache, __GFP_ACCOUNT
  *	with KSLAB_ACCOUNT (const).
@@ -180,6 +183,7 @@ struct kslab_node {
  */
 struct kslab_cache {
 	struct kslab_cache_fast fast;
+	struct kslab_cpu __percpu *cpu;
 	bool poison;
 	gfp_t gfp;
 	struct mem_cgroup *memcg;
@@ -235,6 +239,8 @@ void kslab_magazines_reclaim(struct kslab_cache *cache, int nid);
 int kslab_magazines_wq_init(void);
 void kslab_magazines_wq_exit(void);
 int kslab_magazines_init(struct kslab_cache *cache);
+void kslab_cpu_miss_init(void);
+DECLARE_PER_CPU(struct kslab_cpu, kslab_cpu_miss);
 void kslab_magazines_destroy(struct kslab_cache *cache);
 void kslab_cpu_drain(struct kslab_cache *cache, struct kslab_cpu *cc);
 unsigned long kslab_depot_drain(struct kslab_cache *cache, int nid);
@@ -282,7 +288,7 @@ unsigned long kslab_stat_sum(struct kslab_cache *cache, enum kslab_counter item)
 static inline void kslab_stat_add(struct kslab_cache *cache,
 				  enum kslab_counter item, unsigned long n)
 {
-	this_cpu_add(cache->fast.cpu->stat[item], n);
+	this_cpu_add(cache->cpu->stat[item], n);
 }
 
 /**

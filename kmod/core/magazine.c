@@ -295,7 +295,7 @@ static void *kslab_rent_grow(struct kslab_cache *cache, gfp_t gfp)
 		kslab_stat_add(cache, KSLAB_CNT_RENT_FAIL, 1);
 		return NULL;
 	}
-	if (unlikely(!kslab_cpu_trylock(&cache->fast, &cc))) {
+	if (unlikely(!kslab_cpu_trylock(cache->cpu, &cc))) {
 		/* Only a context that interrupted a holder: but that went round. */
 		kslab_slab_take_new(cache, slab, 1, &obj);
 		kslab_stat_add(cache, KSLAB_CNT_RENT_SLAB, 1);
@@ -308,7 +308,7 @@ static void *kslab_rent_grow(struct kslab_cache *cache, gfp_t gfp)
 					   mag->objs + mag->rounds);
 	obj = mag->objs[--mag->rounds];
 	cc->stat[KSLAB_CNT_RENT_SLAB]++;
-	kslab_cpu_unlock(&cache->fast, cc);
+	kslab_cpu_unlock(cache->cpu, cc);
 	return obj;
 }
 
@@ -327,12 +327,12 @@ static void *kslab_rent_slow(struct kslab_cache *cache, struct kslab_cpu *cc,
 	} else if (kslab_refill(cache, cc)) {
 		item = KSLAB_CNT_RENT_SLAB;
 	} else {
-		kslab_cpu_unlock(&cache->fast, cc);
+		kslab_cpu_unlock(cache->cpu, cc);
 		return kslab_rent_grow(cache, gfp);
 	}
 	obj = cc->loaded->objs[--cc->loaded->rounds];
 	cc->stat[item]++;
-	kslab_cpu_unlock(&cache->fast, cc);
+	kslab_cpu_unlock(cache->cpu, cc);
 	return obj;
 }
 
@@ -355,7 +355,7 @@ void *__kslab_rent(struct kslab_cache *cache, gfp_t gfp)
 	might_alloc(gfp);
 	if (unlikely(cache->fast.flags & KSLAB_LOCKED))
 		return kslab_rent_finish(cache, kslab_shared_rent(cache, gfp), gfp);
-	if (unlikely(!kslab_cpu_trylock(&cache->fast, &cc)))
+	if (unlikely(!kslab_cpu_trylock(cache->cpu, &cc)))
 		return kslab_rent_finish(cache, kslab_slab_rent_one(cache, gfp),
 					 gfp);
 	mag = cc->loaded;
@@ -364,7 +364,7 @@ void *__kslab_rent(struct kslab_cache *cache, gfp_t gfp)
 					 gfp);
 	obj = mag->objs[--mag->rounds];
 	cc->stat[KSLAB_CNT_RENT_LOADED]++;
-	kslab_cpu_unlock(&cache->fast, cc);
+	kslab_cpu_unlock(cache->cpu, cc);
 	return kslab_rent_finish(cache, obj, gfp);
 }
 EXPORT_SYMBOL_GPL(__kslab_rent);
@@ -425,7 +425,7 @@ unsigned int kslab_rent_bulk(struct kslab_cache *cache, gfp_t gfp,
 	if (unlikely(cache->fast.flags & KSLAB_LOCKED))
 		return kslab_rent_each(cache, gfp, nr, objs);
 	while (done < nr) {
-		if (unlikely(!kslab_cpu_trylock(&cache->fast, &cc))) {
+		if (unlikely(!kslab_cpu_trylock(cache->cpu, &cc))) {
 			done += kslab_rent_bulk_busy(cache, gfp, nr - done,
 						     objs + done);
 			break;
@@ -437,7 +437,7 @@ unsigned int kslab_rent_bulk(struct kslab_cache *cache, gfp_t gfp,
 		cc->stat[KSLAB_CNT_RENT_LOADED] += n;
 		done += n;
 		if (done == nr) {
-			kslab_cpu_unlock(&cache->fast, cc);
+			kslab_cpu_unlock(cache->cpu, cc);
 			break;
 		}
 		obj = kslab_rent_slow(cache, cc, gfp);
@@ -541,7 +541,7 @@ static void kslab_return_cpu(struct kslab_cache *cache, void *obj)
 
 	if (static_branch_unlikely(&kslab_numa))
 		kslab_count_remote(cache, obj);
-	if (unlikely(!kslab_cpu_trylock(&cache->fast, &cc))) {
+	if (unlikely(!kslab_cpu_trylock(cache->cpu, &cc))) {
 		kslab_slab_return_one(cache, obj);
 		return;
 	}
@@ -552,7 +552,7 @@ static void kslab_return_cpu(struct kslab_cache *cache, void *obj)
 	} else {
 		kslab_return_slow(cache, cc, obj);
 	}
-	kslab_cpu_unlock(&cache->fast, cc);
+	kslab_cpu_unlock(cache->cpu, cc);
 }
 
 /* A return to a debug or KSLAB_LOCKED cache: checks, then where it goes. */
@@ -629,7 +629,7 @@ int kslab_return_bulk(struct kslab_cache *cache, unsigned int nr, void **objs)
 		for (n = 0; n < nr; n++)
 			kslab_count_remote(cache, objs[n]);
 	while (i < nr) {
-		if (unlikely(!kslab_cpu_trylock(&cache->fast, &cc))) {
+		if (unlikely(!kslab_cpu_trylock(cache->cpu, &cc))) {
 			kslab_slab_free_bulk(cache, nr - i, objs + i);
 			kslab_stat_add(cache, KSLAB_CNT_RETURN_SLAB, nr - i);
 			break;
@@ -642,7 +642,7 @@ int kslab_return_bulk(struct kslab_cache *cache, unsigned int nr, void **objs)
 		i += n;
 		if (i < nr)
 			kslab_return_slow(cache, cc, objs[i++]);
-		kslab_cpu_unlock(&cache->fast, cc);
+		kslab_cpu_unlock(cache->cpu, cc);
 	}
 	return 0;
 }
@@ -697,13 +697,13 @@ static void kslab_flush_cpu(struct work_struct *work)
 	struct kslab_cpu *cc;
 
 	/* Task context: no context below this one can hold it. */
-	if (!WARN_ON_ONCE(!kslab_cpu_trylock(&cache->fast, &cc))) {
+	if (!WARN_ON_ONCE(!kslab_cpu_trylock(cache->cpu, &cc))) {
 		kslab_cpu_drain(cache, cc);
 		if (f->mags[0]) {
 			swap(cc->loaded, f->mags[0]);
 			swap(cc->previous, f->mags[1]);
 		}
-		kslab_cpu_unlock(&cache->fast, cc);
+		kslab_cpu_unlock(cache->cpu, cc);
 	}
 	kslab_magazine_free(f->mags[0]);
 	kslab_magazine_free(f->mags[1]);
@@ -718,7 +718,7 @@ static void kslab_flush_cpu(struct work_struct *work)
 static unsigned int kslab_cpu_peek(struct kslab_cache *cache,
 				   unsigned int cpu, unsigned int *size)
 {
-	struct kslab_cpu *cc = per_cpu_ptr(cache->fast.cpu, cpu);
+	struct kslab_cpu *cc = per_cpu_ptr(cache->cpu, cpu);
 	struct kslab_magazine *loaded, *previous;
 	unsigned int rounds;
 
@@ -761,7 +761,7 @@ static void kslab_flush_queue(struct kslab_cache *cache, unsigned int cpu,
 	lockdep_assert_held(&kslab_flush_mutex);
 	f->cache = cache;
 	if (!kslab_cpu_peek(cache, cpu, &cur) &&
-	    !READ_ONCE(per_cpu_ptr(cache->fast.cpu, cpu)->rcu) &&
+	    !READ_ONCE(per_cpu_ptr(cache->cpu, cpu)->rcu) &&
 	    (!resize || cur == size))
 		return;
 	if (resize && cur != size) {
@@ -873,6 +873,37 @@ void kslab_magazines_wq_exit(void)
 
 /* ---- set-up and tear-down ---- */
 
+/* Size 0: always empty and always full. */
+static struct kslab_magazine kslab_miss_magazine;
+
+/*
+ * The per-CPU layer the inline fast path of every debug cache uses: its
+ * magazines hold nothing and have no room, so each rent and return takes
+ * the slow path (__kslab_rent(), __kslab_return()), which checks the
+ * object and uses the cache's own layer. Only its lock is ever written.
+ */
+DEFINE_PER_CPU(struct kslab_cpu, kslab_cpu_miss);
+
+/**
+ * kslab_cpu_miss_init() - point kslab_cpu_miss at the empty magazine.
+ *
+ * Context: module init, before any cache exists.
+ */
+void kslab_cpu_miss_init(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct kslab_cpu *cc = per_cpu_ptr(&kslab_cpu_miss, cpu);
+
+#ifdef CONFIG_PREEMPT_RT
+		local_lock_init(&cc->lock);
+#endif
+		cc->loaded = &kslab_miss_magazine;
+		cc->previous = &kslab_miss_magazine;
+	}
+}
+
 /**
  * kslab_magazines_init() - give every possible CPU two empty magazines.
  * @cache: the cache, its magazine_size and shared magazine set and cpu
@@ -886,7 +917,7 @@ int kslab_magazines_init(struct kslab_cache *cache)
 	unsigned int cpu, size = kslab_cpu_magazine_size(cache);
 
 	for_each_possible_cpu(cpu) {
-		struct kslab_cpu *cc = per_cpu_ptr(cache->fast.cpu, cpu);
+		struct kslab_cpu *cc = per_cpu_ptr(cache->cpu, cpu);
 		int nid = cpu_to_mem(cpu);
 
 #ifdef CONFIG_PREEMPT_RT
@@ -912,7 +943,7 @@ void kslab_magazines_destroy(struct kslab_cache *cache)
 	int nid;
 
 	for_each_possible_cpu(cpu) {
-		struct kslab_cpu *cc = per_cpu_ptr(cache->fast.cpu, cpu);
+		struct kslab_cpu *cc = per_cpu_ptr(cache->cpu, cpu);
 
 		/* Only both or neither can hold objects. */
 		if (cc->loaded && cc->previous)

@@ -118,9 +118,9 @@ int kslab_return_rcu(struct kslab_cache *cache, void *obj)
 	struct kslab_cpu *cc;
 	int ret;
 
-	if (kslab_cpu_trylock(&cache->fast, &cc)) {
+	if (kslab_cpu_trylock(cache->cpu, &cc)) {
 		ret = kslab_rcu_add(cache, &cc->rcu, obj, &full);
-		kslab_cpu_unlock(&cache->fast, cc);
+		kslab_cpu_unlock(cache->cpu, cc);
 	} else {
 		depot = &kslab_node_of(cache, numa_mem_id())->depot;
 		spin_lock_irqsave(&depot->lock, flags);
@@ -175,7 +175,7 @@ void kslab_rcu_destroy(struct kslab_cache *cache)
 	int nid;
 
 	for_each_possible_cpu(cpu)
-		kslab_rcu_flush_cpu(per_cpu_ptr(cache->fast.cpu, cpu));
+		kslab_rcu_flush_cpu(per_cpu_ptr(cache->cpu, cpu));
 	for_each_node(nid)
 		if (kslab_node_of(cache, nid))
 			kslab_rcu_flush_depot(&kslab_node_of(cache, nid)->depot);

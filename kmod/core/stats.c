@@ -72,7 +72,7 @@ unsigned long kslab_stat_sum(struct kslab_cache *cache, enum kslab_counter item)
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(cache->fast.cpu, cpu)->stat[item]);
+		sum += READ_ONCE(per_cpu_ptr(cache->cpu, cpu)->stat[item]);
 	return sum;
 }
 EXPORT_SYMBOL_IF_KUNIT(kslab_stat_sum);

@@ -311,7 +311,7 @@ static void test_tune(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1, test_stat(cache, KSLAB_CNT_MAGAZINE_RESIZE));
 	kslab_return_bulk(cache, 50, objs + 50);
 	for_each_online_cpu(cpu)
-		KUNIT_EXPECT_EQ(test, 8, per_cpu_ptr(cache->fast.cpu, cpu)->loaded->size);
+		KUNIT_EXPECT_EQ(test, 8, per_cpu_ptr(cache->cpu, cpu)->loaded->size);
 
 	/* Contention on the depot doubles the magazine size. */
 	depot = &kslab_node_of(cache, 0)->depot;
@@ -413,7 +413,7 @@ static void test_locked(struct kunit *test)
 	void *objs[8];
 
 	for_each_possible_cpu(cpu)
-		KUNIT_EXPECT_EQ(test, 0, per_cpu_ptr(cache->fast.cpu, cpu)->loaded->size);
+		KUNIT_EXPECT_EQ(test, 0, per_cpu_ptr(cache->cpu, cpu)->loaded->size);
 	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, kslab_cache_tune(cache, 8));
 	/* Fresh cache: every rent comes from the slabs. */
 	KUNIT_ASSERT_EQ(test, 8, kslab_rent_bulk(cache, GFP_KERNEL, 8, objs));

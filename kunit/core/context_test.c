@@ -124,7 +124,7 @@ static bool ctx_layer_busy(struct kslab_cache *cache)
 #ifdef CONFIG_PREEMPT_RT
 	return false;
 #else
-	return READ_ONCE(this_cpu_ptr(cache->fast.cpu)->busy);
+	return READ_ONCE(this_cpu_ptr(cache->cpu)->busy);
 #endif
 }
 

@@ -548,7 +548,7 @@ static void test_hotplug(struct kunit *test)
 {
 	struct kslab_cache *cache = test_cache(test, 64, 0, 0, 4);
 	unsigned int cpu = cpumask_last(cpu_online_mask);
-	struct kslab_cpu *cc = per_cpu_ptr(cache->fast.cpu, cpu);
+	struct kslab_cpu *cc = per_cpu_ptr(cache->cpu, cpu);
 
 	if (num_online_cpus() < 2 || cpu == 0)
 		kunit_skip(test, "needs a second CPU");
