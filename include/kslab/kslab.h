@@ -254,15 +254,24 @@ kslab_fast(struct kslab_cache *cache)
 	return (struct kslab_cache_fast *)cache;
 }
 
+#ifdef CONFIG_PREEMPT_RT
+/*
+ * PREEMPT_RT: the CPU's local_lock, a per-CPU sleeping lock (softirqs and
+ * threaded interrupts are tasks there); never fails. Macros, so that
+ * sparse sees the lock taken and released in the caller.
+ */
+#define kslab_cpu_trylock(pcpu, ccp)					\
+	({ local_lock(&(pcpu)->lock); *(ccp) = this_cpu_ptr(pcpu); true; })
+#define kslab_cpu_unlock(pcpu, cc)	local_unlock(&(pcpu)->lock)
+#else
 /**
  * kslab_cpu_trylock() - take the current CPU's kslab_cpu of a layer.
  * @pcpu: the per-CPU layer.
  * @ccp: set to the CPU's kslab_cpu when it is taken.
  *
- * Without PREEMPT_RT: disables preemption and sets the CPU's busy flag,
- * unless a context this one interrupted holds it; never disables
- * interrupts and never spins. With PREEMPT_RT: takes the CPU's local_lock
- * (may sleep; never fails).
+ * Disables preemption and sets the CPU's busy flag, unless a context this
+ * one interrupted holds it; never disables interrupts and never spins.
+ * (On PREEMPT_RT, a macro that takes the CPU's local_lock and never fails.)
  *
  * Context: any context kslab_rent() allows.
  * Return: true when taken, false when the CPU's layer is busy.
@@ -272,10 +281,6 @@ kslab_cpu_trylock(struct kslab_cpu __percpu *pcpu, struct kslab_cpu **ccp)
 {
 	struct kslab_cpu *cc;
 
-#ifdef CONFIG_PREEMPT_RT
-	local_lock(&pcpu->lock);
-	cc = this_cpu_ptr(pcpu);
-#else
 	preempt_disable();
 	cc = this_cpu_ptr(pcpu);
 	if (unlikely(READ_ONCE(cc->busy))) {
@@ -284,7 +289,6 @@ kslab_cpu_trylock(struct kslab_cpu __percpu *pcpu, struct kslab_cpu **ccp)
 	}
 	WRITE_ONCE(cc->busy, 1);
 	barrier();
-#endif
 	*ccp = cc;
 	return true;
 }
@@ -292,21 +296,18 @@ kslab_cpu_trylock(struct kslab_cpu __percpu *pcpu, struct kslab_cpu **ccp)
 /**
  * kslab_cpu_unlock() - release what kslab_cpu_trylock() took.
  * @pcpu: the per-CPU layer.
- * @cc: what it returned.
+ * @cc: the kslab_cpu it gave.
  *
  * Context: the context that took it.
  */
 static __always_inline void kslab_cpu_unlock(struct kslab_cpu __percpu *pcpu,
 					     struct kslab_cpu *cc)
 {
-#ifdef CONFIG_PREEMPT_RT
-	local_unlock(&pcpu->lock);
-#else
 	barrier();
 	WRITE_ONCE(cc->busy, 0);
 	preempt_enable();
-#endif
 }
+#endif
 
 /**
  * kslab_fast_want_init() - whether a rent zeroes the object, as SLUB's

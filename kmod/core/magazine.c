@@ -312,12 +312,14 @@ static void *kslab_rent_grow(struct kslab_cache *cache, gfp_t gfp)
 	return obj;
 }
 
-/* The loaded magazine is empty; called with @cc locked, releases it. */
-static void *kslab_rent_slow(struct kslab_cache *cache, struct kslab_cpu *cc,
-			     gfp_t gfp)
+/*
+ * The loaded magazine is empty; @cc held, and still held on return (the
+ * caller releases it). NULL: no object without a new slab, which the
+ * caller asks of kslab_rent_grow() once it released @cc.
+ */
+static void *kslab_rent_slow(struct kslab_cache *cache, struct kslab_cpu *cc)
 {
 	enum kslab_counter item;
-	void *obj;
 
 	if (cc->previous->rounds) {
 		swap(cc->loaded, cc->previous);
@@ -327,13 +329,10 @@ static void *kslab_rent_slow(struct kslab_cache *cache, struct kslab_cpu *cc,
 	} else if (kslab_refill(cache, cc)) {
 		item = KSLAB_CNT_RENT_SLAB;
 	} else {
-		kslab_cpu_unlock(cache->cpu, cc);
-		return kslab_rent_grow(cache, gfp);
+		return NULL;
 	}
-	obj = cc->loaded->objs[--cc->loaded->rounds];
 	cc->stat[item]++;
-	kslab_cpu_unlock(cache->cpu, cc);
-	return obj;
+	return cc->loaded->objs[--cc->loaded->rounds];
 }
 
 /**
@@ -359,12 +358,15 @@ void *__kslab_rent(struct kslab_cache *cache, gfp_t gfp)
 		return kslab_rent_finish(cache, kslab_slab_rent_one(cache, gfp),
 					 gfp);
 	mag = cc->loaded;
-	if (unlikely(!mag->rounds))
-		return kslab_rent_finish(cache, kslab_rent_slow(cache, cc, gfp),
-					 gfp);
-	obj = mag->objs[--mag->rounds];
-	cc->stat[KSLAB_CNT_RENT_LOADED]++;
+	if (likely(mag->rounds)) {
+		obj = mag->objs[--mag->rounds];
+		cc->stat[KSLAB_CNT_RENT_LOADED]++;
+	} else {
+		obj = kslab_rent_slow(cache, cc);
+	}
 	kslab_cpu_unlock(cache->cpu, cc);
+	if (unlikely(!obj))
+		obj = kslab_rent_grow(cache, gfp);
 	return kslab_rent_finish(cache, obj, gfp);
 }
 EXPORT_SYMBOL_GPL(__kslab_rent);
@@ -436,11 +438,12 @@ unsigned int kslab_rent_bulk(struct kslab_cache *cache, gfp_t gfp,
 		memcpy(objs + done, mag->objs + mag->rounds, n * sizeof(*objs));
 		cc->stat[KSLAB_CNT_RENT_LOADED] += n;
 		done += n;
-		if (done == nr) {
-			kslab_cpu_unlock(cache->cpu, cc);
+		obj = done < nr ? kslab_rent_slow(cache, cc) : NULL;
+		kslab_cpu_unlock(cache->cpu, cc);
+		if (done == nr)
 			break;
-		}
-		obj = kslab_rent_slow(cache, cc, gfp);
+		if (!obj)
+			obj = kslab_rent_grow(cache, gfp);
 		if (!obj)
 			break;
 		objs[done++] = obj;
@@ -696,14 +699,16 @@ static void kslab_flush_cpu(struct work_struct *work)
 	struct kslab_cache *cache = f->cache;
 	struct kslab_cpu *cc;
 
-	/* Task context: no context below this one can hold it. */
-	if (!WARN_ON_ONCE(!kslab_cpu_trylock(cache->cpu, &cc))) {
+	if (kslab_cpu_trylock(cache->cpu, &cc)) {
 		kslab_cpu_drain(cache, cc);
 		if (f->mags[0]) {
 			swap(cc->loaded, f->mags[0]);
 			swap(cc->previous, f->mags[1]);
 		}
 		kslab_cpu_unlock(cache->cpu, cc);
+	} else {
+		/* Task context: no context below this one can hold it. */
+		WARN_ON_ONCE(1);
 	}
 	kslab_magazine_free(f->mags[0]);
 	kslab_magazine_free(f->mags[1]);
