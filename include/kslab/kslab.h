@@ -260,9 +260,17 @@ kslab_fast(struct kslab_cache *cache)
  * threaded interrupts are tasks there); never fails. Macros, so that
  * sparse sees the lock taken and released in the caller.
  */
-#define kslab_cpu_trylock(pcpu, ccp)					\
-	({ local_lock(&(pcpu)->lock); *(ccp) = this_cpu_ptr(pcpu); true; })
-#define kslab_cpu_unlock(pcpu, cc)	local_unlock(&(pcpu)->lock)
+#define kslab_cpu_trylock(pcpu, ccp) ({					\
+	struct kslab_cpu __percpu *__pcpu = (pcpu);			\
+									\
+	local_lock(&__pcpu->lock);					\
+	*(ccp) = this_cpu_ptr(__pcpu);					\
+	true;								\
+})
+#define kslab_cpu_unlock(pcpu, cc) ({					\
+	(void)(cc);							\
+	local_unlock(&(pcpu)->lock);					\
+})
 #else
 /**
  * kslab_cpu_trylock() - take the current CPU's kslab_cpu of a layer.
@@ -283,7 +291,8 @@ kslab_cpu_trylock(struct kslab_cpu __percpu *pcpu, struct kslab_cpu **ccp)
 
 	preempt_disable();
 	cc = this_cpu_ptr(pcpu);
-	if (unlikely(READ_ONCE(cc->busy))) {
+	/* Read after preempt_disable()'s barrier(): no stale copy. */
+	if (unlikely(cc->busy)) {
 		preempt_enable();
 		return false;
 	}

@@ -448,8 +448,9 @@ unsigned int kslab_rent_bulk(struct kslab_cache *cache, gfp_t gfp,
 			break;
 		objs[done++] = obj;
 	}
-	for (i = 0; i < done; i++)
-		kslab_rent_finish(cache, objs[i], gfp);
+	if ((cache->fast.flags & KSLAB_DEBUG) || kslab_want_init(cache, gfp))
+		for (i = 0; i < done; i++)
+			kslab_rent_finish(cache, objs[i], gfp);
 	return done;
 }
 EXPORT_SYMBOL_GPL(kslab_rent_bulk);
