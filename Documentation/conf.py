@@ -24,6 +24,9 @@ kerneldoc_verbosity = 1
 root_doc = 'index'
 exclude_patterns = []
 primary_domain = 'c'
+# Attributes of kernel prototypes that Sphinx's C parser does not know, as
+# the kernel's own Documentation/conf.py lists them.
+c_id_attributes = ['__percpu', '__always_inline', '__acquires', '__releases']
 highlight_language = 'none'
 html_theme = 'alabaster'
 html_static_path = []

@@ -412,8 +412,8 @@ static unsigned int kslab_rent_each(struct kslab_cache *cache, gfp_t gfp,
  * @objs: where to store them.
  *
  * Context: as kslab_rent().
- * Return: how many objects were rented, 0..@nr; @objs[0] to @objs[ret - 1]
- * are valid.
+ * Return: how many objects were rented, 0 to @nr; that many entries of
+ * @objs, from the first, are valid.
  */
 unsigned int kslab_rent_bulk(struct kslab_cache *cache, gfp_t gfp,
 			     unsigned int nr, void **objs)
