@@ -260,63 +260,64 @@ kslab_fast(struct kslab_cache *cache)
  * threaded interrupts are tasks there); never fails. Macros, so that
  * sparse sees the lock taken and released in the caller.
  */
-#define kslab_cpu_trylock(pcpu, ccp) ({					\
-	struct kslab_cpu __percpu *__pcpu = (pcpu);			\
-									\
-	local_lock(&__pcpu->lock);					\
-	*(ccp) = this_cpu_ptr(__pcpu);					\
-	true;								\
-})
-#define kslab_cpu_unlock(pcpu, cc) ({					\
-	(void)(cc);							\
-	local_unlock(&(pcpu)->lock);					\
-})
+#define __kslab_cpu_trylock(pcpu)	({ local_lock(&(pcpu)->lock); true; })
+#define __kslab_cpu_unlock(pcpu)	local_unlock(&(pcpu)->lock)
 #else
 /**
- * kslab_cpu_trylock() - take the current CPU's kslab_cpu of a layer.
+ * __kslab_cpu_trylock() - take the current CPU's kslab_cpu of a layer.
  * @pcpu: the per-CPU layer.
- * @ccp: set to the CPU's kslab_cpu when it is taken.
  *
  * Disables preemption and sets the CPU's busy flag, unless a context this
- * one interrupted holds it; never disables interrupts and never spins.
- * (On PREEMPT_RT, a macro that takes the CPU's local_lock and never fails.)
+ * one interrupted holds it; never disables interrupts and never spins. The
+ * holder reaches the fields with __this_cpu_*() or this_cpu_ptr(). (On
+ * PREEMPT_RT, a macro that takes the CPU's local_lock and never fails.)
  *
  * Context: any context kslab_rent() allows.
  * Return: true when taken, false when the CPU's layer is busy.
  */
-static __always_inline bool
-kslab_cpu_trylock(struct kslab_cpu __percpu *pcpu, struct kslab_cpu **ccp)
+static __always_inline bool __kslab_cpu_trylock(struct kslab_cpu __percpu *pcpu)
 {
-	struct kslab_cpu *cc;
-
 	preempt_disable();
-	cc = this_cpu_ptr(pcpu);
 	/* Read after preempt_disable()'s barrier(): no stale copy. */
-	if (unlikely(cc->busy)) {
+	if (unlikely(__this_cpu_read(pcpu->busy))) {
 		preempt_enable();
 		return false;
 	}
-	WRITE_ONCE(cc->busy, 1);
+	__this_cpu_write(pcpu->busy, 1);
 	barrier();
-	*ccp = cc;
 	return true;
 }
 
 /**
- * kslab_cpu_unlock() - release what kslab_cpu_trylock() took.
+ * __kslab_cpu_unlock() - release what __kslab_cpu_trylock() took.
  * @pcpu: the per-CPU layer.
- * @cc: the kslab_cpu it gave.
  *
  * Context: the context that took it.
  */
-static __always_inline void kslab_cpu_unlock(struct kslab_cpu __percpu *pcpu,
-					     struct kslab_cpu *cc)
+static __always_inline void __kslab_cpu_unlock(struct kslab_cpu __percpu *pcpu)
 {
 	barrier();
-	WRITE_ONCE(cc->busy, 0);
+	__this_cpu_write(pcpu->busy, 0);
 	preempt_enable();
 }
 #endif
+
+/*
+ * kslab_cpu_trylock(pcpu, ccp) - __kslab_cpu_trylock(), and on success the
+ * CPU's kslab_cpu in *@ccp. kslab_cpu_unlock(pcpu, cc) releases it.
+ */
+#define kslab_cpu_trylock(pcpu, ccp) ({					\
+	struct kslab_cpu __percpu *__pcpu = (pcpu);			\
+	bool __taken = __kslab_cpu_trylock(__pcpu);			\
+									\
+	if (__taken)							\
+		*(ccp) = this_cpu_ptr(__pcpu);				\
+	__taken;							\
+})
+#define kslab_cpu_unlock(pcpu, cc) ({					\
+	(void)(cc);							\
+	__kslab_cpu_unlock(pcpu);					\
+})
 
 /**
  * kslab_fast_want_init() - whether a rent zeroes the object, as SLUB's
@@ -358,24 +359,24 @@ kslab_fast_want_init(const struct kslab_cache_fast *fast, gfp_t gfp)
 static __always_inline void *kslab_rent(struct kslab_cache *cache, gfp_t gfp)
 {
 	struct kslab_cache_fast *fast = kslab_fast(cache);
+	struct kslab_cpu __percpu *pcpu = fast->cpu;
 	struct kslab_magazine *mag;
-	struct kslab_cpu *cc;
 	void *obj;
 
 	/* Debug kernels check every rent; others each slow path (below). */
 	if (IS_ENABLED(CONFIG_DEBUG_ATOMIC_SLEEP) || IS_ENABLED(CONFIG_LOCKDEP))
 		might_alloc(gfp);
 	/* Debug and KSLAB_LOCKED caches: magazines of size 0 here. */
-	if (unlikely(!kslab_cpu_trylock(fast->cpu, &cc)))
+	if (unlikely(!__kslab_cpu_trylock(pcpu)))
 		return __kslab_rent(cache, gfp);
-	mag = cc->loaded;
+	mag = __this_cpu_read(pcpu->loaded);
 	if (unlikely(!mag->rounds)) {
-		kslab_cpu_unlock(fast->cpu, cc);
+		__kslab_cpu_unlock(pcpu);
 		return __kslab_rent(cache, gfp);
 	}
 	obj = mag->objs[--mag->rounds];
-	cc->stat[KSLAB_CNT_RENT_LOADED]++;
-	kslab_cpu_unlock(fast->cpu, cc);
+	__this_cpu_inc(pcpu->stat[KSLAB_CNT_RENT_LOADED]);
+	__kslab_cpu_unlock(pcpu);
 	if (kslab_fast_want_init(fast, gfp))
 		memset(obj, 0, fast->object_size);
 	return obj;
@@ -399,20 +400,19 @@ static __always_inline void *kslab_rent(struct kslab_cache *cache, gfp_t gfp)
  */
 static __always_inline int kslab_return(struct kslab_cache *cache, void *obj)
 {
-	struct kslab_cache_fast *fast = kslab_fast(cache);
+	struct kslab_cpu __percpu *pcpu = kslab_fast(cache)->cpu;
 	struct kslab_magazine *mag;
-	struct kslab_cpu *cc;
 
-	if (unlikely(!kslab_cpu_trylock(fast->cpu, &cc)))
+	if (unlikely(!__kslab_cpu_trylock(pcpu)))
 		return __kslab_return(cache, obj);
-	mag = cc->loaded;
+	mag = __this_cpu_read(pcpu->loaded);
 	if (unlikely(mag->rounds == mag->size)) {
-		kslab_cpu_unlock(fast->cpu, cc);
+		__kslab_cpu_unlock(pcpu);
 		return __kslab_return(cache, obj);
 	}
 	mag->objs[mag->rounds++] = obj;
-	cc->stat[KSLAB_CNT_RETURN_LOADED]++;
-	kslab_cpu_unlock(fast->cpu, cc);
+	__this_cpu_inc(pcpu->stat[KSLAB_CNT_RETURN_LOADED]);
+	__kslab_cpu_unlock(pcpu);
 	if (static_branch_unlikely(&kslab_numa))
 		kslab_count_remote(cache, obj);
 	return 0;
