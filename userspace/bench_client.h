@@ -84,7 +84,7 @@ struct bench_opts {
  * struct bench_stat - summary of R samples.
  */
 struct bench_stat {
-	double mean, sd, err, median, min;
+	double mean, sd, err, median, min, max;
 };
 
 /**

@@ -490,6 +490,7 @@ static void json_row(FILE *f, const struct bench_result *r, const char *sep)
 	jnum(f, "error999", r->time.err, ", ");
 	jnum(f, "median", r->time.median, ", ");
 	jnum(f, "min", r->time.min, ", ");
+	jnum(f, "max", r->time.max, ", ");
 	jnum(f, "ratio", r->ratio, ", ");
 	jnum(f, "ops_per_s", r->ops_s, ", ");
 	jnum(f, "cycles", r->cycles, ", ");
@@ -539,11 +540,11 @@ int bench_csv(const char *path, const struct bench_results *res,
 
 	if (!f)
 		return -errno;
-	fprintf(f, "pattern,backend,size,param,error,reps,iterations,unit,mean,stddev,error999,median,min,ratio,ops_per_s,cycles,reuse,failed,objects_per_slab,stride,pages_per_slab,slabs,pages,pages_after_return,pages_after_shrink,init_on_alloc\n");
+	fprintf(f, "pattern,backend,size,param,error,reps,iterations,unit,mean,stddev,error999,median,min,ratio,ops_per_s,cycles,reuse,failed,objects_per_slab,stride,pages_per_slab,slabs,pages,pages_after_return,pages_after_shrink,init_on_alloc,max\n");
 	for (i = 0; i < res->n; i++) {
 		const struct bench_result *r = &res->r[i];
 
-		fprintf(f, "%s,%s,%u,%u,%d,%u,%llu,%s,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.1f,%.2f,%.4f,%llu,%u,%u,%u,%llu,%llu,%llu,%llu,%d\n",
+		fprintf(f, "%s,%s,%u,%u,%d,%u,%llu,%s,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.1f,%.2f,%.4f,%llu,%u,%u,%u,%llu,%llu,%llu,%llu,%d,%.4f\n",
 			kind_names[r->kind], backend_name(r->backend), r->size,
 			r->param, r->error, r->reps,
 			(unsigned long long)r->iters, o->unit, r->time.mean,
@@ -554,7 +555,8 @@ int bench_csv(const char *path, const struct bench_results *res,
 			(unsigned long long)r->slabs,
 			(unsigned long long)r->pages,
 			(unsigned long long)r->pages_returned,
-			(unsigned long long)r->pages_shrunk, r->init_on_alloc);
+			(unsigned long long)r->pages_shrunk, r->init_on_alloc,
+			r->time.max);
 	}
 	return close_out(f);
 }

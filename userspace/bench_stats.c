@@ -2,10 +2,10 @@
 /*
  * kslab-bench statistics: mean, standard deviation, the half-width of the
  * 99.9 % confidence interval of the mean (Student's t, as BenchmarkDotNet's
- * "Error"), median and minimum of R samples; and the repetition scheme
- * every case follows: a short run calibrates the iteration count so that
- * one repetition lasts about --target-ms, a warm-up repetition is thrown
- * away, then R repetitions are kept.
+ * "Error"), median, minimum and maximum of R samples; and the repetition
+ * scheme every case follows: a short run calibrates the iteration count so
+ * that one repetition lasts about --target-ms, a warm-up repetition is
+ * thrown away, then R repetitions are kept.
  */
 #include <errno.h>
 #include <math.h>
@@ -60,6 +60,7 @@ void bench_summarize(const double *x, unsigned int n, struct bench_stat *s)
 	s->median = n % 2 ? sorted[n / 2] :
 		(sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 	s->min = sorted[0];
+	s->max = sorted[n - 1];
 }
 
 double bench_now_ns(void)
