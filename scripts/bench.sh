@@ -48,6 +48,14 @@ make -C "$src/userspace" KSRC="$KSRC" >>"$out/build.log" 2>&1 ||
 	{ tail -n 30 "$out/build.log"; die "userspace build failed (log: $out/build.log)"; }
 
 # --- what the guest runs ---
+# The JSON's context block: the client sees the kernel, the CPUs and the
+# command line; what was built and how QEMU runs it only the host knows.
+commit=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
+case "${QEMU_ACCEL:-tcg}" in
+kvm) platform=qemu-kvm ;;
+*) platform=qemu-tcg ;;
+esac
+context="--commit $commit --platform $platform"
 args=${BENCH_ARGS:-}
 timeout=${BENCH_TIMEOUT:-1200}
 append=
@@ -64,7 +72,9 @@ if [ "${ICOUNT:-0}" = 1 ]; then
 	# so the kmalloc backend is left out unless BENCH_ARGS asks for it.
 	args="--unit instr --reps 5 --target-ms 10 --backends kslab,kslab-locked,kmem_cache,mempool,objpool $args"
 	qemu_args="-icount shift=0"
+	context="$context --icount-shift 0"
 fi
+args="$context $args"
 [ "${INIT_ON_ALLOC:-1}" = 0 ] && append="init_on_alloc=0"
 printf "BENCH_ARGS='%s'\n" "$args" >"$out/bench.conf"
 
@@ -77,7 +87,7 @@ log="$res/console.log"
 	echo "kernel: $rel (Debian stock), SMP=${SMP:-2} MEM=${MEM:-1024}"
 	echo "ICOUNT=${ICOUNT:-0} INIT_ON_ALLOC=${INIT_ON_ALLOC:-1} FULL=${FULL:-0}"
 	echo "kslab-bench $args"
-	echo "commit: $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo none)"
+	echo "commit: $commit"
 } >"$res/run.txt"
 
 echo "bench: booting $rel (SMP=${SMP:-2}, ICOUNT=${ICOUNT:-0}, INIT_ON_ALLOC=${INIT_ON_ALLOC:-1}, FULL=${FULL:-0}); console: $log"

@@ -12,6 +12,10 @@
 
 #include "libkslab.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #define BENCH_MAX_REPS		64
 #define BENCH_MAX_LIST		16
 #define BENCH_NO_BACKEND	(~0U)
@@ -62,7 +66,13 @@ struct bench_list {
  * @csv: file for --csv, or NULL.
  * @progress: print a progress line on stderr.
  * @quiet: no table.
+ * @require_all: a missing command or backend fails the run.
  * @device: device path.
+ * @commit: what was built (git describe), from --commit, or NULL.
+ * @platform: from --platform, or NULL: bare-metal, vm, qemu-tcg, qemu-kvm.
+ * @icount_shift: QEMU's -icount shift from --icount-shift, or -1.
+ * @argc: arguments after the program name.
+ * @argv: those arguments, as given.
  */
 struct bench_opts {
 	uint64_t backends;
@@ -77,7 +87,38 @@ struct bench_opts {
 	const char *csv;
 	bool progress;
 	bool quiet;
+	bool require_all;
 	const char *device;
+	const char *commit;
+	const char *platform;
+	int icount_shift;
+	int argc;
+	char **argv;
+};
+
+/**
+ * struct bench_context - where a run took place, for the JSON's context
+ *	block (bench_context.c; Documentation/benchmarks.rst has the schema).
+ * @date: start of the run, UTC, ISO 8601.
+ * @kernel: uname release.
+ * @arch: uname machine.
+ * @cmdline: /proc/cmdline, or empty.
+ * @cpu_model: first "model name" of /proc/cpuinfo, or empty.
+ * @hypervisor: the CPU reports the hypervisor flag (CPUID leaf 1 ECX 31).
+ * @cpus_online: online CPUs.
+ * @numa_nodes: online NUMA nodes (1 without NUMA support).
+ * @module_abi: ABI version the module reported.
+ */
+struct bench_context {
+	char date[32];
+	char kernel[65];
+	char arch[65];
+	char cmdline[1024];
+	char cpu_model[128];
+	bool hypervisor;
+	long cpus_online;
+	unsigned int numa_nodes;
+	unsigned int module_abi;
 };
 
 /**
@@ -192,9 +233,15 @@ int bench_mem_read(unsigned int backend, const char *cache,
 		   struct bench_result *r, uint64_t *pages);
 void bench_mem_shrink(const char *cache);
 
+/* bench_context.c */
+void bench_context_read(struct bench_context *c);
+const char *bench_platform(const struct bench_context *c,
+			   const struct bench_opts *o);
+
 /* bench_report.c */
 const char *bench_kind_name(enum bench_kind kind);
 const char *bench_param_name(enum bench_kind kind);
+int bench_init_on_alloc(const struct bench_results *res);
 struct bench_result *bench_find(const struct bench_results *res,
 				enum bench_kind kind, unsigned int backend,
 				unsigned int size, unsigned int param);
@@ -206,7 +253,7 @@ void bench_breakdown(FILE *f, const struct bench_results *res,
 int bench_targets(FILE *f, const struct bench_results *res,
 		  const struct bench_opts *o);
 int bench_json(const char *path, const struct bench_results *res,
-	       const struct bench_opts *o);
+	       const struct bench_opts *o, const struct bench_context *c);
 int bench_csv(const char *path, const struct bench_results *res,
 	      const struct bench_opts *o);
 

@@ -89,6 +89,26 @@ static double median_of(const struct bench_result *r)
 	return r && !r->error && r->reps ? r->time.median : NAN;
 }
 
+/*
+ * Whether the kernel zeroed objects on allocation, as the first in-kernel
+ * row with a pool reported it: 1, 0, or -1 when no such row ran.
+ */
+int bench_init_on_alloc(const struct bench_results *res)
+{
+	static const unsigned int kinds = (1U << BK_BURN) | (1U << BK_EMPTY) |
+		(1U << BK_HOLD) | (1U << BK_CROSS) | (1U << BK_ALL) |
+		(1U << BK_BULK);
+	unsigned int i;
+
+	for (i = 0; i < res->n; i++) {
+		const struct bench_result *r = &res->r[i];
+
+		if (!r->error && r->reps && (kinds & (1U << r->kind)))
+			return r->init_on_alloc;
+	}
+	return -1;
+}
+
 void bench_ratios(struct bench_results *res)
 {
 	unsigned int i;
@@ -467,6 +487,34 @@ static int close_out(FILE *f)
 	return fclose(f) ? -errno : 0;
 }
 
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void jstr(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* "key": "value", or "key": null for an empty or NULL @v. */
+static void jkey_str(FILE *f, const char *key, const char *v, const char *sep)
+{
+	fprintf(f, "\"%s\": ", key);
+	if (v && *v)
+		jstr(f, v);
+	else
+		fputs("null", f);
+	fputs(sep, f);
+}
+
 /* A double for JSON: null for NAN. */
 static void jnum(FILE *f, const char *key, double v, const char *sep)
 {
@@ -506,8 +554,88 @@ static void json_row(FILE *f, const struct bench_result *r, const char *sep)
 	fprintf(f, "]}%s\n", sep);
 }
 
+/* "key": [v, ...] of a list of numbers. */
+static void jlist(FILE *f, const char *key, const struct bench_list *l,
+		  unsigned int n)
+{
+	unsigned int i;
+
+	fprintf(f, "\"%s\": [", key);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%u", i ? ", " : "", l->v[i]);
+	fputs("], ", f);
+}
+
+/* The client's options, as they took effect. */
+static void json_options(FILE *f, const struct bench_opts *o)
+{
+	unsigned int i, n = 0;
+
+	fputs("      \"options\": {\"backends\": [", f);
+	for (i = 0; i < KSLAB_BACKEND_NR; i++)
+		if (o->backends & (1ULL << i))
+			fprintf(f, "%s\"%s\"", n++ ? ", " : "",
+				kslab_backend_name(i));
+	fputs("], \"patterns\": [", f);
+	for (i = n = 0; i < BK_NR; i++)
+		if (o->kinds & (1U << i))
+			fprintf(f, "%s\"%s\"", n++ ? ", " : "", kind_names[i]);
+	fputs("], ", f);
+	jlist(f, "sizes", &o->sizes, o->sizes.n);
+	jlist(f, "holds", &o->holds, o->holds.n);
+	jlist(f, "bulks", &o->bulks, o->bulks.n);
+	jlist(f, "cpus", &o->cpus, o->cpus.n);
+	fprintf(f, "\"all_sizes\": %s, \"reps\": %u, \"target_ms\": %u, \"max_iters\": %llu, ",
+		o->sizes_all ? "true" : "false", o->reps, o->target_ms,
+		(unsigned long long)o->max_iters);
+	jkey_str(f, "unit", o->unit, ", ");
+	fprintf(f, "\"require_all\": %s, ", o->require_all ? "true" : "false");
+	jkey_str(f, "device", o->device, "}\n");
+}
+
+/*
+ * Where the run took place: one field per line, so that the block reads
+ * (and diffs) well. Documentation/benchmarks.rst has the schema.
+ */
+static void json_context(FILE *f, const struct bench_results *res,
+			 const struct bench_opts *o,
+			 const struct bench_context *c)
+{
+	int zero = bench_init_on_alloc(res), i;
+
+	fputs("  \"context\": {\n    \"schema\": 1,\n    ", f);
+	jkey_str(f, "date", c->date, ",\n    ");
+	jkey_str(f, "commit", o->commit, ",\n    ");
+	jkey_str(f, "platform", bench_platform(c, o), ",\n    ");
+	jkey_str(f, "platform_from", o->platform ? "option" : "cpuid",
+		 ",\n    ");
+	if (o->icount_shift >= 0)
+		fprintf(f, "\"icount_shift\": %d,\n", o->icount_shift);
+	else
+		fputs("\"icount_shift\": null,\n", f);
+	fputs("    ", f);
+	jkey_str(f, "kernel", c->kernel, ",\n    ");
+	jkey_str(f, "arch", c->arch, ",\n    ");
+	jkey_str(f, "cmdline", c->cmdline, ",\n    ");
+	jkey_str(f, "cpu_model", c->cpu_model, ",\n");
+	fprintf(f, "    \"cpus_online\": %ld,\n    \"numa_nodes\": %u,\n",
+		c->cpus_online, c->numa_nodes);
+	fprintf(f, "    \"init_on_alloc\": %s,\n",
+		zero < 0 ? "null" : zero ? "true" : "false");
+	fprintf(f, "    \"module_abi\": %u,\n", c->module_abi);
+	fprintf(f, "    \"client\": {\n      \"abi\": %d,\n      \"argv\": [",
+		KSLAB_ABI_VERSION);
+	for (i = 0; i < o->argc; i++) {
+		fputs(i ? ", " : "", f);
+		jstr(f, o->argv[i]);
+	}
+	fputs("],\n", f);
+	json_options(f, o);
+	fputs("    }\n  },\n", f);
+}
+
 int bench_json(const char *path, const struct bench_results *res,
-	       const struct bench_opts *o)
+	       const struct bench_opts *o, const struct bench_context *c)
 {
 	struct bench_target t[BENCH_MAX_TARGETS];
 	unsigned int n = bench_eval(res, o, t), i;
@@ -515,7 +643,9 @@ int bench_json(const char *path, const struct bench_results *res,
 
 	if (!f)
 		return -errno;
-	fprintf(f, "{\n  \"unit\": \"%s\", \"reps\": %u, \"target_ms\": %u,\n",
+	fputs("{\n", f);
+	json_context(f, res, o, c);
+	fprintf(f, "  \"unit\": \"%s\", \"reps\": %u, \"target_ms\": %u,\n",
 		o->unit, o->reps, o->target_ms);
 	fprintf(f, "  \"results\": [\n");
 	for (i = 0; i < res->n; i++)

@@ -8,7 +8,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "bench_client.h"
@@ -36,6 +35,10 @@ static const char *const usage_text =
 "  --require-all     fail when a command is missing (-ENOTTY) or a backend the\n"
 "                    module lists in VERSION answers -EOPNOTSUPP\n"
 "  --device PATH     default " KSLAB_DEVICE_PATH "\n"
+"  --commit DESC     what was built (git describe), for the JSON's context\n"
+"  --platform NAME   bare-metal, vm, qemu-tcg or qemu-kvm, for the JSON's context\n"
+"                    (default: vm when the CPU has the hypervisor flag, else bare-metal)\n"
+"  --icount-shift N  QEMU ran with -icount shift=N (needs --platform qemu-tcg)\n"
 "  -h, --help        this text\n"
 "  --version         the client's ABI version\n";
 
@@ -98,7 +101,7 @@ static const unsigned int pattern_kinds[] = {
 	1U << BK_MEM,
 };
 
-#define NR_PATTERNS	(sizeof(pattern_names) / sizeof(pattern_names[0]))
+#define NR_PATTERNS	ARRAY_SIZE(pattern_names)
 
 static const char *pattern_name(unsigned int i)
 {
@@ -137,11 +140,13 @@ static void default_opts(struct bench_opts *o)
 	o->unit = "ns";
 	o->progress = isatty(STDERR_FILENO);
 	o->device = KSLAB_DEVICE_PATH;
+	o->icount_shift = -1;
 }
 
 enum { O_BACKENDS = 256, O_PATTERNS, O_SIZES, O_HOLDS, O_BULKS, O_CPUS,
 	O_ALL_SIZES, O_REPS, O_TARGET, O_MAX_ITERS, O_UNIT, O_JSON, O_CSV,
-	O_PROGRESS, O_QUIET, O_REQUIRE_ALL, O_DEVICE, O_HELP = 'h',
+	O_PROGRESS, O_QUIET, O_REQUIRE_ALL, O_DEVICE, O_COMMIT, O_PLATFORM,
+	O_ICOUNT_SHIFT, O_HELP = 'h',
 	O_VERSION = 257 + 32 };
 
 static const struct option long_opts[] = {
@@ -162,12 +167,25 @@ static const struct option long_opts[] = {
 	{ "quiet", no_argument, NULL, O_QUIET },
 	{ "require-all", no_argument, NULL, O_REQUIRE_ALL },
 	{ "device", required_argument, NULL, O_DEVICE },
+	{ "commit", required_argument, NULL, O_COMMIT },
+	{ "platform", required_argument, NULL, O_PLATFORM },
+	{ "icount-shift", required_argument, NULL, O_ICOUNT_SHIFT },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
-static bool require_all;
+/* --platform names: what the host knows of the machine the client runs on */
+static const char *const platform_names[] = {
+	"bare-metal", "vm", "qemu-tcg", "qemu-kvm",
+};
+
+#define NR_PLATFORMS	ARRAY_SIZE(platform_names)
+
+static const char *platform_name(unsigned int i)
+{
+	return platform_names[i];
+}
 
 static int parse_number(const char *arg, uint64_t max, uint64_t *v)
 {
@@ -180,6 +198,7 @@ static int parse_number(const char *arg, uint64_t max, uint64_t *v)
 static int parse_opt(int c, struct bench_opts *o)
 {
 	uint64_t v, mask;
+	char *end;
 	int ret = 0;
 
 	switch (c) {
@@ -229,11 +248,26 @@ static int parse_opt(int c, struct bench_opts *o)
 		o->quiet = true;
 		return 0;
 	case O_REQUIRE_ALL:
-		require_all = true;
+		o->require_all = true;
 		return 0;
 	case O_DEVICE:
 		o->device = optarg;
 		return 0;
+	case O_COMMIT:
+		o->commit = optarg;
+		return 0;
+	case O_PLATFORM:
+		ret = parse_names(optarg, platform_name, NR_PLATFORMS, &mask);
+		/* one name, not a list */
+		if (!ret && (mask & (mask - 1)))
+			ret = -EINVAL;
+		o->platform = optarg;
+		return ret;
+	case O_ICOUNT_SHIFT:
+		/* QEMU takes shift=0..10 */
+		v = strtoull(optarg, &end, 10);
+		o->icount_shift = v;
+		return *end || end == optarg || v > 10 ? -EINVAL : 0;
 	default:
 		return -EINVAL;
 	}
@@ -276,6 +310,14 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 			argv[optind], usage_text);
 		return -EINVAL;
 	}
+	if (o->icount_shift >= 0 &&
+	    (!o->platform || strcmp(o->platform, "qemu-tcg"))) {
+		fprintf(stderr, "kslab-bench: --icount-shift needs --platform qemu-tcg\n%s",
+			usage_text);
+		return -EINVAL;
+	}
+	o->argc = argc - 1;
+	o->argv = argv + 1;
 	return 0;
 }
 
@@ -429,28 +471,22 @@ static int run_suite(int fd, const struct bench_opts *o,
 			bench_kernel_case(fd, o, r) :
 			bench_ioctl_case(fd, o, r);
 		/* a backend or command this kernel lacks is not a failure */
-		if (r->error && (require_all || (r->error != -EOPNOTSUPP &&
-						 r->error != -ENOTTY)))
+		if (r->error && (o->require_all ||
+				 (r->error != -EOPNOTSUPP &&
+				  r->error != -ENOTTY)))
 			errors++;
 	}
 	return errors;
 }
 
 static void print_header(FILE *f, const struct bench_opts *o,
-			 const struct bench_results *res)
+			 const struct bench_results *res,
+			 const struct bench_context *c)
 {
-	struct utsname u;
-	int zero = -1;
-	unsigned int i;
+	int zero = bench_init_on_alloc(res);
 
-	for (i = 0; i < res->n && zero < 0; i++)
-		if (!res->r[i].error && res->r[i].reps &&
-		    res->r[i].kind != BK_NOP && res->r[i].kind != BK_COPY &&
-		    is_kernel_case(res->r[i].kind))
-			zero = res->r[i].init_on_alloc;
-	uname(&u);
 	fprintf(f, "kslab-bench: kernel %s, %ld CPUs online, init_on_alloc=%s, unit=%s%s\n",
-		u.release, sysconf(_SC_NPROCESSORS_ONLN),
+		c->kernel, c->cpus_online,
 		zero < 0 ? "?" : zero ? "1" : "0", o->unit,
 		strcmp(o->unit, "instr") ? "" :
 		" (QEMU -icount shift=0: 1 ns of guest time = 1 instruction)");
@@ -459,18 +495,19 @@ static void print_header(FILE *f, const struct bench_opts *o,
 }
 
 static int write_outputs(const struct bench_opts *o,
-			 const struct bench_results *res)
+			 const struct bench_results *res,
+			 const struct bench_context *c)
 {
 	int ret = 0;
 
 	if (!o->quiet) {
-		print_header(stdout, o, res);
+		print_header(stdout, o, res, c);
 		bench_table(stdout, res, o);
 		bench_breakdown(stdout, res, o);
 		bench_targets(stdout, res, o);
 	}
 	if (o->json)
-		ret = bench_json(o->json, res, o);
+		ret = bench_json(o->json, res, o, c);
 	if (!ret && o->csv)
 		ret = bench_csv(o->csv, res, o);
 	return ret;
@@ -480,11 +517,13 @@ int main(int argc, char **argv)
 {
 	struct bench_results res = { 0 };
 	struct kslab_version ver;
+	struct bench_context ctx;
 	struct bench_opts o;
 	int fd, ret, errors;
 
 	if (parse_opts(argc, argv, &o))
 		return 2;
+	bench_context_read(&ctx);
 	fd = kslab_dev_open(o.device);
 	if (fd < 0) {
 		fprintf(stderr, "kslab-bench: %s: %s\n", o.device, strerror(-fd));
@@ -495,6 +534,8 @@ int main(int argc, char **argv)
 	if (!ret && ver.backends)
 		o.backends &= ver.backends;
 	if (!ret)
+		ctx.module_abi = ver.abi_version;
+	if (!ret)
 		ret = build_suite(&res, &o);
 	if (ret) {
 		fprintf(stderr, "kslab-bench: %s\n", strerror(-ret));
@@ -503,7 +544,7 @@ int main(int argc, char **argv)
 	errors = run_suite(fd, &o, &res);
 	kslab_dev_close(fd);
 	bench_ratios(&res);
-	ret = write_outputs(&o, &res);
+	ret = write_outputs(&o, &res, &ctx);
 	if (ret)
 		fprintf(stderr, "kslab-bench: writing results: %s\n",
 			strerror(-ret));
