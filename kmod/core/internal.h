@@ -179,6 +179,7 @@ struct kslab_node {
  * @debugfs: the cache's debugfs directory.
  * @id: unique number, for debugfs.
  * @name: the cache's name.
+ * @kobj: the cache's directory in /sys/kernel/kslab (sysfs.c), or NULL.
  * @node: per-node slabs and depot, for each possible node.
  */
 struct kslab_cache {
@@ -203,6 +204,7 @@ struct kslab_cache {
 	struct dentry *debugfs;
 	unsigned int id;
 	char name[KSLAB_NAME_LEN];
+	struct kobject *kobj;
 	struct kslab_node *node[];
 };
 
@@ -224,6 +226,7 @@ void *kslab_slab_rent_one(struct kslab_cache *cache, gfp_t gfp);
 void kslab_slab_return_one(struct kslab_cache *cache, void *obj);
 unsigned long kslab_node_destroy(struct kslab_cache *cache, int nid);
 u64 kslab_slab_count(struct kslab_cache *cache, u64 *empty);
+u64 kslab_slab_partial(struct kslab_cache *cache);
 struct kslab_slab *kslab_obj_slab(const void *obj);
 void *kslab_slab_obj(struct kslab_cache *cache, struct kslab_slab *slab,
 		     unsigned int idx);
@@ -274,6 +277,12 @@ void kslab_stats_exit(void);
 void kslab_stats_add_cache(struct kslab_cache *cache);
 void kslab_stats_remove_cache(struct kslab_cache *cache);
 unsigned long kslab_stat_sum(struct kslab_cache *cache, enum kslab_counter item);
+
+/* ---- sysfs.c: /sys/kernel/kslab/<name>.<id>/ ---- */
+int kslab_sysfs_init(void);
+void kslab_sysfs_exit(void);
+void kslab_sysfs_add_cache(struct kslab_cache *cache, const char *name);
+void kslab_sysfs_remove_cache(struct kslab_cache *cache);
 
 /* ---- cache.c: kslab_core_init() and kslab_core_exit() are in core.h ---- */
 

@@ -542,6 +542,36 @@ u64 kslab_slab_count(struct kslab_cache *cache, u64 *empty)
 	return slabs;
 }
 
+/**
+ * kslab_slab_partial() - slabs of a cache with some objects free and some
+ *	not, over every node (SLUB's "partial").
+ * @cache: the cache.
+ *
+ * Walks each node's partial list, as SLUB's count_partial() does. The
+ * list_lock is taken with interrupts saved: right whatever context the
+ * other holders of the lock take it in.
+ *
+ * Context: task context; does not sleep; takes each node's list_lock.
+ * Return: the number of partial slabs.
+ */
+u64 kslab_slab_partial(struct kslab_cache *cache)
+{
+	unsigned long flags;
+	struct list_head *pos;
+	u64 partial = 0;
+	int nid;
+
+	for_each_node(nid) {
+		struct kslab_node *node = kslab_node_of(cache, nid);
+
+		spin_lock_irqsave(&node->list_lock, flags);
+		list_for_each(pos, &node->partial)
+			partial++;
+		spin_unlock_irqrestore(&node->list_lock, flags);
+	}
+	return partial;
+}
+
 /* ---- nodes ---- */
 
 /**

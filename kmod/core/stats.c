@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kslab statistics: per-CPU counters (&enum kslab_counter and the name
- * table below) summed on read, a debugfs file per cache, and
- * /proc/kslabinfo in exactly the /proc/slabinfo 2.1 format.
+ * table below) summed on read, a debugfs file per cache, a sysfs
+ * directory per cache (sysfs.c), and /proc/kslabinfo in exactly the
+ * /proc/slabinfo 2.1 format.
  *
  * The rent and return counters are not bumped on the fast path: they are
  * the sums of the per-path counters (rent_loaded + rent_previous +
@@ -220,8 +221,12 @@ static const struct seq_operations kslabinfo_ops = {
 /* ---- registration ---- */
 
 /**
- * kslab_stats_add_cache() - list a new cache in /proc/kslabinfo and debugfs.
+ * kslab_stats_add_cache() - list a new cache in /proc/kslabinfo, debugfs
+ *	and sysfs.
  * @cache: the cache, fully set up.
+ *
+ * Its directories in debugfs and /sys/kernel/kslab are "<name>.<id>": a
+ * name that two caches may share, made unique by the cache's id.
  *
  * Context: task context; may sleep.
  */
@@ -233,20 +238,22 @@ void kslab_stats_add_cache(struct kslab_cache *cache)
 	cache->debugfs = debugfs_create_dir(name, kslab_debugfs_root);
 	debugfs_create_file("stats", 0400, cache->debugfs, cache,
 			    &kslab_debugfs_stats_fops);
+	kslab_sysfs_add_cache(cache, name);
 	mutex_lock(&kslab_caches_mutex);
 	list_add_tail(&cache->list, &kslab_caches);
 	mutex_unlock(&kslab_caches_mutex);
 }
 
 /**
- * kslab_stats_remove_cache() - take a cache off /proc/kslabinfo and
- * debugfs; waits for readers.
+ * kslab_stats_remove_cache() - take a cache off /proc/kslabinfo, debugfs
+ * and sysfs; waits for readers and for sysfs writes (a tune, a shrink).
  * @cache: the cache.
  *
- * Context: task context; may sleep.
+ * Context: task context; may sleep; no lock of @cache held.
  */
 void kslab_stats_remove_cache(struct kslab_cache *cache)
 {
+	kslab_sysfs_remove_cache(cache);
 	mutex_lock(&kslab_caches_mutex);
 	list_del(&cache->list);
 	mutex_unlock(&kslab_caches_mutex);
@@ -254,7 +261,8 @@ void kslab_stats_remove_cache(struct kslab_cache *cache)
 }
 
 /**
- * kslab_stats_init() - create /proc/kslabinfo and the debugfs directory.
+ * kslab_stats_init() - create /proc/kslabinfo, /sys/kernel/kslab and the
+ * debugfs directory.
  *
  * Context: module init; may sleep.
  * Return: 0 or -ENOMEM.
@@ -263,17 +271,23 @@ int kslab_stats_init(void)
 {
 	if (!proc_create_seq("kslabinfo", 0400, NULL, &kslabinfo_ops))
 		return -ENOMEM;
+	if (kslab_sysfs_init()) {
+		remove_proc_entry("kslabinfo", NULL);
+		return -ENOMEM;
+	}
 	kslab_debugfs_root = debugfs_create_dir("kslab", NULL);
 	return 0;
 }
 
 /**
- * kslab_stats_exit() - remove /proc/kslabinfo and the debugfs directory.
+ * kslab_stats_exit() - remove /proc/kslabinfo, /sys/kernel/kslab and the
+ * debugfs directory.
  *
  * Context: module exit; may sleep.
  */
 void kslab_stats_exit(void)
 {
 	debugfs_remove(kslab_debugfs_root);
+	kslab_sysfs_exit();
 	remove_proc_entry("kslabinfo", NULL);
 }
