@@ -42,7 +42,8 @@ install-modules: modules
 		$(DESTDIR)$(KSLAB_API)/$$rel/Module.symvers
 
 # libkslab, its headers (<kslab/libkslab.h>, <linux/kslab.h>), libkslab.pc,
-# kslab-bench and the documentation under PREFIX (/usr/local), DESTDIR first.
+# kslab-bench, kslabinfo and the documentation under PREFIX (/usr/local),
+# DESTDIR first.
 install-user:
 	$(MAKE) -C userspace install
 	$(MAKE) -C Documentation install
@@ -79,7 +80,7 @@ help:
 	@echo "make          build kmod/kslab.ko, the KUnit module and userspace (KDIR=...)"
 	@echo "make install  install-modules and install-user"
 	@echo "make install-modules  modules_install, plus <kslab/kslab.h> and Module.symvers in KSLAB_API"
-	@echo "make install-user     libkslab, its headers and libkslab.pc, kslab-bench, the docs (PREFIX=/usr/local)"
+	@echo "make install-user     libkslab, its headers and libkslab.pc, kslab-bench, kslabinfo, the docs (PREFIX=/usr/local)"
 	@echo "make docs     Documentation/*.rst to HTML in build/docs/html (Sphinx, kernel-doc)"
 	@echo "make kselftest-install  the kselftests for run_kselftest.sh (KSFT_INSTALL_PATH=...)"
 	@echo "make deps     install what building and testing needs (apt-get)"

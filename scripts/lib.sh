@@ -64,6 +64,7 @@ snapshot_tree() {
 		"$1/userspace" "$1/Documentation" "$1/README.md" "$2/"
 	(cd "$2" && find . \( -name "*.o" -o -name "*.ko" -o -name "*.mod*" \
 		-o -name ".*.cmd" -o -name "*.a" -o -name "*_test" \
-		-o -name "*_stress" -o -name kslab-bench -o -name "libkslab.so*" \) \
+		-o -name "*_stress" -o -name kslab-bench -o -name kslabinfo \
+		-o -name "libkslab.so*" \) \
 		\( -type f -o -type l \) -delete)
 }
