@@ -202,7 +202,7 @@ start_guest() {
 	shift 3
 	files=
 	for f in "$moddir"/kmod/kslab.ko "$moddir"/kunit/kslab_kunit.ko \
-		"$moddir"/sample/kslab_sample.ko $tests \
+		"$moddir"/sample/kslab_sample.ko $tests "$src/userspace/kslabinfo" \
 		$stress "$here/guest/stress.sh" $bench_smoke; do
 		[ -e "$f" ] && files="$files --file $f"
 	done
