@@ -6,6 +6,8 @@
 . /kslab/lib.sh
 
 ksft=/kslab/kselftest_install
+# sysfs_test runs kslabinfo, which check.sh copies to /kslab.
+export KSLABINFO=/kslab/kslabinfo
 # The runner times a program out with /usr/bin/timeout --foreground:
 # coreutils' (check.sh copies it in as /bin/timeout); busybox's has no
 # --foreground.

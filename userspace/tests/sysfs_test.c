@@ -18,6 +18,8 @@
 
 #include "kslab_test.h"
 
+KSLAB_TEST_NEEDS_ROOT("reads /sys/kernel/kslab files (mode 0400)");
+
 #define SYSFS_DIR	"/sys/kernel/kslab"
 #define NR_RENT		100
 /* Room for SYSFS_DIR "/<name>.<id>". */
