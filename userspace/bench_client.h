@@ -35,6 +35,8 @@ enum bench_kind {
 	BK_RT,		/* RENT + RETURN ioctls of param objects */
 	BK_RTW,		/* RENT + OBJ_WRITE(size) + RETURN ioctls, one object */
 	BK_MEM,		/* slabinfo of a cache holding param objects */
+	BK_RTT_SHARED,	/* RENT + RETURN of one object by param threads, one file */
+	BK_RTT_OWN,	/* the same, param threads with a file (session) each */
 	BK_NR,
 };
 
@@ -56,6 +58,7 @@ struct bench_list {
  * @holds: N of hold-N.
  * @bulks: batches of bulk.
  * @cpus: CPU counts of all-CPUs (0: 1..online).
+ * @threads: thread counts of the threaded ioctl cases (1 and online).
  * @reps: repetitions R after the warm-up.
  * @target_ms: time one repetition aims at (iterations are calibrated).
  * @max_iters: upper bound on iterations per repetition.
@@ -77,7 +80,7 @@ struct bench_list {
 struct bench_opts {
 	uint64_t backends;
 	unsigned int kinds;
-	struct bench_list sizes, holds, bulks, cpus;
+	struct bench_list sizes, holds, bulks, cpus, threads;
 	unsigned int reps;
 	unsigned int target_ms;
 	uint64_t max_iters;

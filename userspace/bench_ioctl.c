@@ -3,9 +3,13 @@
  * kslab-bench: the round trips from userspace. NOP measures the ioctl path
  * alone; RENT + RETURN of a batch measures what a user of /dev/kslab pays
  * per object; RENT + OBJ_WRITE(object size) + RETURN adds the copy. Each
- * case creates its own cache and destroys it at the end.
+ * case creates its own cache and destroys it at the end. The threaded cases
+ * run RENT + RETURN of one object on N threads at once, sharing the case's
+ * file (one session and cache) or each with a file and cache of its own,
+ * and time the whole: whether threads of one session serialise.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +23,8 @@ struct ioctl_ctx {
 	__u32 cache_id;
 	uint64_t handles[KSLAB_BATCH_MAX];
 	void *buf;
+	struct ioctl_thread *thread;
+	unsigned int threads;
 };
 
 static int cache_create(struct ioctl_ctx *c)
@@ -77,6 +83,113 @@ static int ioctl_once(void *data, uint64_t iters, struct bench_sample *s)
 	return ret;
 }
 
+/**
+ * struct ioctl_thread - one thread of a threaded case.
+ * @c: its context: the case's file and cache (one file) or its own.
+ * @iters: round trips to do.
+ * @go: set once every thread exists: they start together.
+ * @tid: the thread.
+ * @ret: 0 or the first error.
+ */
+struct ioctl_thread {
+	struct ioctl_ctx c;
+	uint64_t iters;
+	const int *go;
+	pthread_t tid;
+	int ret;
+};
+
+static void *thread_fn(void *data)
+{
+	struct ioctl_thread *t = data;
+	uint64_t i;
+
+	while (!__atomic_load_n(t->go, __ATOMIC_ACQUIRE))
+		;
+	for (i = 0; !t->ret && i < t->iters; i++)
+		t->ret = round_trip(&t->c);
+	return NULL;
+}
+
+/* Set up thread @i: the shared file and cache, or a file and cache of its own. */
+static int thread_setup(struct ioctl_ctx *c, struct ioctl_thread *t,
+			const char *device)
+{
+	t->c = *c;
+	if (c->r->kind == BK_RTT_SHARED)
+		return 0;
+	t->c.fd = kslab_dev_open(device);
+	if (t->c.fd < 0)
+		return t->c.fd;
+	return cache_create(&t->c);
+}
+
+static void thread_teardown(struct ioctl_thread *t)
+{
+	if (t->c.r->kind == BK_RTT_SHARED || t->c.fd < 0)
+		return;
+	if (t->c.cache_id)
+		kslab_dev_cache_destroy(t->c.fd, t->c.cache_id);
+	close(t->c.fd);
+}
+
+/* One sample: the case's threads, iters round trips each; wall time per trip. */
+static int threads_once(void *data, uint64_t iters, struct bench_sample *s)
+{
+	struct ioctl_ctx *c = data;
+	struct ioctl_thread *t = c->thread;
+	unsigned int n = c->threads, i, started;
+	int go = 0, ret = 0;
+	double t0;
+
+	for (i = 0; i < n; i++) {
+		t[i].iters = iters;
+		t[i].go = &go;
+		t[i].ret = 0;
+	}
+	for (started = 0; started < n; started++)
+		if (pthread_create(&t[started].tid, NULL, thread_fn,
+				   &t[started]))
+			break;
+	if (started < n) {
+		/* Those that exist leave at once. */
+		for (i = 0; i < started; i++)
+			t[i].iters = 0;
+		ret = -EAGAIN;
+	}
+	t0 = bench_now_ns();
+	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < started; i++) {
+		pthread_join(t[i].tid, NULL);
+		ret = ret ?: t[i].ret;
+	}
+	memset(s, 0, sizeof(*s));
+	s->t = (bench_now_ns() - t0) / ((double)iters * n);
+	return ret;
+}
+
+static int threads_case(struct ioctl_ctx *c, const struct bench_opts *o)
+{
+	unsigned int n = c->r->param, i, ready = 0;
+	int ret = 0;
+
+	c->thread = calloc(n, sizeof(*c->thread));
+	if (!c->thread)
+		return -ENOMEM;
+	c->threads = n;
+	for (; !ret && ready < n; ready++)
+		ret = thread_setup(c, &c->thread[ready], o->device);
+	/* round_trip() reads the batch from the result; one object here. */
+	c->r->param = 1;
+	if (!ret)
+		ret = bench_repeat(o, c->r, 1, threads_once, c);
+	c->r->param = n;
+	for (i = 0; i < ready; i++)
+		thread_teardown(&c->thread[i]);
+	free(c->thread);
+	return ret;
+}
+
 /* Slab figures while holding param objects, after return, after shrink. */
 static int mem_case(struct ioctl_ctx *c)
 {
@@ -113,8 +226,12 @@ int bench_ioctl_case(int fd, const struct bench_opts *o,
 		ret = cache_create(c);
 	if (ret)
 		goto out;
-	ret = r->kind == BK_MEM ? mem_case(c) :
-		bench_repeat(o, r, 1, ioctl_once, c);
+	if (r->kind == BK_MEM)
+		ret = mem_case(c);
+	else if (r->kind == BK_RTT_SHARED || r->kind == BK_RTT_OWN)
+		ret = threads_case(c, o);
+	else
+		ret = bench_repeat(o, r, 1, ioctl_once, c);
 	if (r->kind != BK_NOP) {
 		ret2 = kslab_dev_cache_destroy(c->fd, c->cache_id);
 		ret = ret ? ret : ret2;

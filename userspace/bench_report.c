@@ -23,6 +23,8 @@ static const char *const kind_names[BK_NR] = {
 	[BK_RTW] = "ioctl-rent-write-return",
 	[BK_MEM] = "memory",
 	[BK_EMPTY] = "empty",
+	[BK_RTT_SHARED] = "ioctl-threads-one-file",
+	[BK_RTT_OWN] = "ioctl-threads-file-each",
 };
 
 static const char *const kind_titles[BK_NR] = {
@@ -36,7 +38,9 @@ static const char *const kind_titles[BK_NR] = {
 	[BK_RT] = "RENT + RETURN ioctls from userspace, batch = param; time per object",
 	[BK_RTW] = "RENT + OBJ_WRITE(size) + RETURN ioctls from userspace; time per object",
 	[BK_MEM] = "memory: slabinfo row of a cache holding N objects, after they are all returned, after shrink",
-	[BK_EMPTY] = "the loop alone: burn-after-reading against an empty pool (two indirect calls, a touch); burn minus this is the backend's own cost",
+	[BK_EMPTY] = "the loop alone: burn-after-reading against an empty pool, called as every backend is; burn minus this is the backend's own cost",
+	[BK_RTT_SHARED] = "RENT + RETURN of one object from userspace by N threads sharing one file (one session, one cache); wall time per round trip, all threads together",
+	[BK_RTT_OWN] = "the same by N threads with a file (session, cache) each; wall time per round trip, all threads together",
 };
 
 static const char *const param_names[BK_NR] = {
@@ -46,6 +50,8 @@ static const char *const param_names[BK_NR] = {
 	[BK_BULK] = "batch",
 	[BK_RT] = "batch",
 	[BK_MEM] = "N",
+	[BK_RTT_SHARED] = "threads",
+	[BK_RTT_OWN] = "threads",
 };
 
 const char *bench_kind_name(enum bench_kind kind)
@@ -430,6 +436,21 @@ static unsigned int bench_eval(const struct bench_results *res,
 	       rt1 / (2 * nop), 1.2, true);
 	target(&t[n++], "ioctl 64 B: kslab batch 64 per object / single",
 	       row(res, BK_RT, KSLAB, 64, 64) / rt1, 0.1, true);
+	for (i = 0; i < 2; i++) {
+		enum bench_kind k = i ? BK_RTT_OWN : BK_RTT_SHARED;
+		unsigned int nt = o->threads.n ?
+				  o->threads.v[o->threads.n - 1] : 1;
+
+		snprintf(name, sizeof(name),
+			 "ioctl 64 B: %u threads %s / 1 thread, throughput",
+			 nt, i ? "with a file each" : "on one file");
+		target(&t[n], name, row(res, k, KSLAB, 64, 1) /
+		       row(res, k, KSLAB, 64, nt), 0.9 * nt, false);
+		/* Under icount the vCPUs take turns: no scaling to show. */
+		if (!multi || nt < 2)
+			t[n].met = T_NA;
+		n++;
+	}
 	for (i = 0; i < o->sizes.n; i++) {
 		snprintf(name, sizeof(name),
 			 "memory %u B: kslab / SLUB objects per slab",
@@ -449,7 +470,7 @@ static unsigned int bench_eval(const struct bench_results *res,
 	return n;
 }
 
-#define BENCH_MAX_TARGETS	(16 + 3 * BENCH_MAX_LIST)
+#define BENCH_MAX_TARGETS	(18 + 3 * BENCH_MAX_LIST)
 
 static const char *met_name(int met)
 {

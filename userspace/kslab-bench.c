@@ -23,6 +23,8 @@ static const char *const usage_text =
 "  --holds LIST      N of hold-N (default 1,16,256,4096)\n"
 "  --bulks LIST      batches of bulk (default 1,16,64,256)\n"
 "  --cpus LIST       CPU counts of all-CPUs (default 1..online CPUs)\n"
+"  --threads LIST    threads of the threaded ioctl cases, on one file and\n"
+"                    with a file each (default 1,online CPUs)\n"
 "  --all-sizes       hold, cross, all-CPUs, bulk and ioctl cases at every size (default: the first)\n"
 "  --reps R          repetitions after the warm-up (default 10, at most 64)\n"
 "  --target-ms MS    time one repetition aims at (default 40)\n"
@@ -97,7 +99,8 @@ static const unsigned int pattern_kinds[] = {
 	(1U << BK_BURN) | (1U << BK_EMPTY), 1U << BK_HOLD, 1U << BK_CROSS,
 	1U << BK_ALL,
 	1U << BK_BULK,
-	(1U << BK_COPY) | (1U << BK_NOP) | (1U << BK_RT) | (1U << BK_RTW),
+	(1U << BK_COPY) | (1U << BK_NOP) | (1U << BK_RT) | (1U << BK_RTW) |
+	(1U << BK_RTT_SHARED) | (1U << BK_RTT_OWN),
 	1U << BK_MEM,
 };
 
@@ -134,6 +137,9 @@ static void default_opts(struct bench_opts *o)
 	o->bulks = bulks;
 	for (i = 1; i <= online && i <= BENCH_MAX_LIST; i++)
 		o->cpus.v[o->cpus.n++] = i;
+	o->threads.v[o->threads.n++] = 1;
+	if (online > 1)
+		o->threads.v[o->threads.n++] = online;
 	o->reps = 10;
 	o->target_ms = 40;
 	o->max_iters = KSLAB_BENCH_MAX_ITERATIONS;
@@ -146,7 +152,7 @@ static void default_opts(struct bench_opts *o)
 enum { O_BACKENDS = 256, O_PATTERNS, O_SIZES, O_HOLDS, O_BULKS, O_CPUS,
 	O_ALL_SIZES, O_REPS, O_TARGET, O_MAX_ITERS, O_UNIT, O_JSON, O_CSV,
 	O_PROGRESS, O_QUIET, O_REQUIRE_ALL, O_DEVICE, O_COMMIT, O_PLATFORM,
-	O_ICOUNT_SHIFT, O_HELP = 'h',
+	O_ICOUNT_SHIFT, O_THREADS, O_HELP = 'h',
 	O_VERSION = 257 + 32 };
 
 static const struct option long_opts[] = {
@@ -156,6 +162,7 @@ static const struct option long_opts[] = {
 	{ "holds", required_argument, NULL, O_HOLDS },
 	{ "bulks", required_argument, NULL, O_BULKS },
 	{ "cpus", required_argument, NULL, O_CPUS },
+	{ "threads", required_argument, NULL, O_THREADS },
 	{ "all-sizes", no_argument, NULL, O_ALL_SIZES },
 	{ "reps", required_argument, NULL, O_REPS },
 	{ "target-ms", required_argument, NULL, O_TARGET },
@@ -217,6 +224,8 @@ static int parse_opt(int c, struct bench_opts *o)
 		return parse_list(optarg, &o->bulks);
 	case O_CPUS:
 		return parse_list(optarg, &o->cpus);
+	case O_THREADS:
+		return parse_list(optarg, &o->threads);
 	case O_ALL_SIZES:
 		o->sizes_all = true;
 		return 0;
@@ -385,6 +394,8 @@ static int add_backend(struct bench_results *res, const struct bench_opts *o,
 	ret = ret ?: add_list(res, o, BK_ALL, b, size, &o->cpus);
 	ret = ret ?: add(res, o, BK_RT, b, size, 1);
 	ret = ret ?: add(res, o, BK_RT, b, size, 64);
+	ret = ret ?: add_list(res, o, BK_RTT_SHARED, b, size, &o->threads);
+	ret = ret ?: add_list(res, o, BK_RTT_OWN, b, size, &o->threads);
 	return ret ?: add(res, o, BK_RTW, b, size, 1);
 }
 
@@ -439,7 +450,7 @@ static int build_suite(struct bench_results *res, const struct bench_opts *o)
 static bool is_kernel_case(enum bench_kind kind)
 {
 	return kind != BK_NOP && kind != BK_RT && kind != BK_RTW &&
-	       kind != BK_MEM;
+	       kind != BK_MEM && kind != BK_RTT_SHARED && kind != BK_RTT_OWN;
 }
 
 static void progress(const struct bench_opts *o, unsigned int i,
