@@ -50,8 +50,8 @@ static const char *const param_names[BK_NR] = {
 	[BK_BULK] = "batch",
 	[BK_RT] = "batch",
 	[BK_MEM] = "N",
-	[BK_RTT_SHARED] = "threads",
-	[BK_RTT_OWN] = "threads",
+	[BK_RTT_SHARED] = "thrds",
+	[BK_RTT_OWN] = "thrds",
 };
 
 const char *bench_kind_name(enum bench_kind kind)
@@ -606,6 +606,7 @@ static void json_options(FILE *f, const struct bench_opts *o)
 	jlist(f, "holds", &o->holds, o->holds.n);
 	jlist(f, "bulks", &o->bulks, o->bulks.n);
 	jlist(f, "cpus", &o->cpus, o->cpus.n);
+	jlist(f, "threads", &o->threads, o->threads.n);
 	fprintf(f, "\"all_sizes\": %s, \"reps\": %u, \"target_ms\": %u, \"max_iters\": %llu, ",
 		o->sizes_all ? "true" : "false", o->reps, o->target_ms,
 		(unsigned long long)o->max_iters);
