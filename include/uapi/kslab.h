@@ -491,8 +491,8 @@ struct kslab_obj_io {
  *	caller's context (the copy component of a round trip).
  * @KSLAB_BENCH_EMPTY: burn-after-reading against an empty pool whose rent
  *	hands out one buffer and whose return does nothing: the cost of the
- *	loop itself, indirect calls included (&kslab_bench.backend is
- *	ignored but must be valid).
+ *	loop itself, which calls it as it calls every backend
+ *	(&kslab_bench.backend is ignored but must be valid).
  * @KSLAB_BENCH_NR: number of patterns.
  */
 enum kslab_bench_pattern {

@@ -7,8 +7,8 @@
  * kslab and kslab-locked use only <kslab/kslab.h>, the public API.
  *
  * A pool is one cache of one backend. The fast-path wrappers below are
- * short static inlines: one indirect call, nothing else, so a benchmark
- * measures the backend and not the wrapper. Backend numbers are the ABI's
+ * short static inlines: one indirect call, nothing else (the benchmark's
+ * loops call each backend's rent and return directly, see direct.h). Backend numbers are the ABI's
  * &enum kslab_backend, plus KSLAB_POOL_EMPTY, which the benchmark alone
  * uses and the ABI cannot name.
  *

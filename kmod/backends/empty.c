@@ -2,8 +2,8 @@
 /*
  * The empty pool (KSLAB_POOL_EMPTY): rent hands out one zeroed buffer of
  * the object size again and again, return does nothing. A benchmark loop
- * over it measures the loop itself, indirect calls included: the floor
- * under every other backend's figure. Not in the ABI; the benchmark alone
+ * over it measures the loop itself, which calls it as it calls every
+ * backend: the floor under every other backend's figure. Not in the ABI; the benchmark alone
  * creates it.
  *
  * Contexts: create and destroy are for process context and may sleep;
