@@ -230,4 +230,18 @@ static inline void kslab_lru_del(struct list_lru *lru, struct list_head *item,
 
 #endif /* memcg-aware shrinkers */
 
+/* ================== trace events ================== */
+
+/*
+ * kslab_assign_name(field) in core/trace.h's TP_fast_assign(): copy the
+ * name of the event's @cache into its __string() @field. __assign_str()
+ * takes the field alone since 6.10 (__string() names the source); before,
+ * the source again.
+ */
+#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
+#define kslab_assign_name(field)	__assign_str(field)
+#else
+#define kslab_assign_name(field)	__assign_str(field, cache->name)
+#endif
+
 #endif /* _KSLAB_COMPAT_H */

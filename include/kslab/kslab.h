@@ -217,10 +217,13 @@ struct kslab_cpu {
 
 /**
  * struct kslab_cache_fast - what the inline fast path reads of a cache;
- *	the first member of every &struct kslab_cache (const after create).
+ *	the first member of every &struct kslab_cache (const after create
+ *	but @cpu).
  * @cpu: the per-CPU layer the fast path uses: the cache's own, or for a
- *	KSLAB_DEBUG cache one whose magazines are always empty and full (size
- *	0), so that every call takes the slow path with no flag test.
+ *	KSLAB_DEBUG cache, and for every cache while the kslab_rent or
+ *	kslab_return trace event is on, one whose magazines are always empty
+ *	and full (size 0), so that every call takes the slow path with no
+ *	flag test. Read once per call: a call finishes on the layer it took.
  * @flags: KSLAB_* flags.
  * @object_size: bytes to zero on rent.
  * @init: every rent zeroes the object (KSLAB_ZERO, or init_on_alloc and

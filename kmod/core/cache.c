@@ -33,6 +33,7 @@
 
 #include "../compat.h"
 #include "internal.h"
+#include "trace.h"
 
 static enum cpuhp_state kslab_cpuhp_state;
 static atomic_t kslab_next_id = ATOMIC_INIT(0);
@@ -98,6 +99,7 @@ static unsigned long kslab_shrink_scan(struct shrinker *shrinker,
 	for_each_node(nid)
 		pages += kslab_slab_release_empty(cache, nid, 0);
 	kslab_stat_add(cache, KSLAB_CNT_SHRINK, 1);
+	trace_kslab_shrink(cache, pages);
 	return (pages >> cache->layout.order) * cache->layout.objects;
 }
 
@@ -208,6 +210,8 @@ int kslab_cache_tune(struct kslab_cache *cache, unsigned int magazine_size)
 	magazine_size = min(magazine_size, kslab_magazine_cap(cache));
 	mutex_lock(&cache->mutex);
 	if (magazine_size != cache->magazine_size) {
+		trace_kslab_magazine_resize(cache, cache->magazine_size,
+					    magazine_size);
 		kslab_set_magazine_size(cache, magazine_size);
 		kslab_magazines_flush(cache);
 		kslab_stat_add(cache, KSLAB_CNT_MAGAZINE_RESIZE, 1);
@@ -241,6 +245,7 @@ static void kslab_resize_work(struct work_struct *work)
 unsigned long kslab_cache_shrink(struct kslab_cache *cache)
 {
 	u64 before, after, empty;
+	unsigned long pages;
 	int nid;
 
 	mutex_lock(&cache->mutex);
@@ -249,10 +254,12 @@ unsigned long kslab_cache_shrink(struct kslab_cache *cache)
 	for_each_node(nid)
 		kslab_slab_release_empty(cache, nid, 0);
 	after = kslab_slab_count(cache, &empty);
-	kslab_stat_add(cache, KSLAB_CNT_SHRINK, 1);
-	mutex_unlock(&cache->mutex);
 	/* Rents on other CPUs may have added slabs meanwhile. */
-	return before > after ? (before - after) << cache->layout.order : 0;
+	pages = before > after ? (before - after) << cache->layout.order : 0;
+	kslab_stat_add(cache, KSLAB_CNT_SHRINK, 1);
+	trace_kslab_shrink(cache, pages);
+	mutex_unlock(&cache->mutex);
+	return pages;
 }
 EXPORT_SYMBOL_GPL(kslab_cache_shrink);
 
@@ -356,9 +363,6 @@ static int kslab_cache_setup(struct kslab_cache *cache)
 	err = kslab_magazines_init(cache);
 	if (err)
 		return err;
-	/* A debug cache's every rent and return takes the checked path. */
-	cache->fast.cpu = cache->fast.flags & KSLAB_DEBUG ? &kslab_cpu_miss :
-							    cache->cpu;
 	err = kslab_shrinker_init(cache);
 	if (err)
 		return err;

@@ -277,6 +277,24 @@ void kslab_stats_exit(void);
 void kslab_stats_add_cache(struct kslab_cache *cache);
 void kslab_stats_remove_cache(struct kslab_cache *cache);
 unsigned long kslab_stat_sum(struct kslab_cache *cache, enum kslab_counter item);
+void kslab_caches_route_slow(bool slow);
+
+/* ---- trace.c: trace events (the events themselves are in trace.h) ---- */
+
+/*
+ * Which layer served a rent or took a return, in the kslab_rent and
+ * kslab_return events: the CPU's loaded or previous magazine, the depot
+ * (KSLAB_LOCKED: the shared magazine), the slabs after the CPU's layer
+ * missed, or the slabs because the CPU's layer was busy.
+ */
+#define KSLAB_LAYER_LOADED	0U
+#define KSLAB_LAYER_PREVIOUS	1U
+#define KSLAB_LAYER_DEPOT	2U
+#define KSLAB_LAYER_SLAB	3U
+#define KSLAB_LAYER_BUSY	4U
+
+int kslab_trace_reg(void);
+void kslab_trace_unreg(void);
 
 /* ---- sysfs.c: /sys/kernel/kslab/<name>.<id>/ ---- */
 int kslab_sysfs_init(void);
@@ -421,11 +439,14 @@ static inline void *kslab_rent_finish(struct kslab_cache *cache, void *obj,
  *	cache, else from the slabs.
  * @cache: a KSLAB_LOCKED cache.
  * @gfp: allocation flags for a new slab.
+ * @layer: set to KSLAB_LAYER_DEPOT (the shared magazine) or
+ *	KSLAB_LAYER_SLAB.
  *
  * Context: any context, no kslab lock held; may sleep when @gfp allows.
  * Return: the object (not yet checked or zeroed), or NULL.
  */
-static inline void *kslab_shared_rent(struct kslab_cache *cache, gfp_t gfp)
+static inline void *kslab_shared_rent(struct kslab_cache *cache, gfp_t gfp,
+				      unsigned int *layer)
 {
 	unsigned long flags;
 	struct kslab_shared *shared = cache->shared;
@@ -436,9 +457,12 @@ static inline void *kslab_shared_rent(struct kslab_cache *cache, gfp_t gfp)
 	if (mag->rounds)
 		obj = mag->objs[--mag->rounds];
 	spin_unlock_irqrestore(&shared->lock, flags);
-	if (unlikely(!obj))
+	if (unlikely(!obj)) {
+		*layer = KSLAB_LAYER_SLAB;
 		return kslab_slab_rent_one(cache, gfp);
+	}
 	kslab_stat_add(cache, KSLAB_CNT_RENT_DEPOT, 1);
+	*layer = KSLAB_LAYER_DEPOT;
 	return obj;
 }
 
@@ -450,8 +474,10 @@ static inline void *kslab_shared_rent(struct kslab_cache *cache, gfp_t gfp)
  *
  * Context: any context; does not sleep; takes the shared lock, and a
  * node's list_lock after dropping it when the magazine is full.
+ * Return: KSLAB_LAYER_DEPOT (the shared magazine) or KSLAB_LAYER_SLAB.
  */
-static inline void kslab_shared_return(struct kslab_cache *cache, void *obj)
+static inline unsigned int kslab_shared_return(struct kslab_cache *cache,
+					       void *obj)
 {
 	unsigned long flags;
 	struct kslab_shared *shared = cache->shared;
@@ -464,10 +490,12 @@ static inline void kslab_shared_return(struct kslab_cache *cache, void *obj)
 		kept = true;
 	}
 	spin_unlock_irqrestore(&shared->lock, flags);
-	if (likely(kept))
+	if (likely(kept)) {
 		kslab_stat_add(cache, KSLAB_CNT_RETURN_DEPOT, 1);
-	else
-		kslab_slab_return_one(cache, obj);
+		return KSLAB_LAYER_DEPOT;
+	}
+	kslab_slab_return_one(cache, obj);
+	return KSLAB_LAYER_SLAB;
 }
 
 #endif /* _KSLAB_CORE_INTERNAL_H */

@@ -36,6 +36,7 @@
 #include <kunit/visibility.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /* ---- magazines ---- */
 
@@ -173,6 +174,7 @@ static bool kslab_depot_get_full(struct kslab_cache *cache,
 	spin_unlock_irqrestore(&depot->lock, flags);
 	if (!full)
 		return false;
+	trace_kslab_depot_exchange(cache, numa_mem_id(), true, full->rounds);
 	cc->loaded = full;
 	kslab_magazine_free(drop);
 	return true;
@@ -282,8 +284,13 @@ static bool kslab_refill(struct kslab_cache *cache, struct kslab_cpu *cc)
 	return mag->rounds;
 }
 
-/* No object anywhere: a new slab, with no lock held, then fill loaded. */
-static void *kslab_rent_grow(struct kslab_cache *cache, gfp_t gfp)
+/*
+ * No object anywhere: a new slab, with no lock held, then fill loaded.
+ * *@layer: KSLAB_LAYER_SLAB, or KSLAB_LAYER_BUSY when an interrupt found
+ * the CPU's layer busy meanwhile.
+ */
+static void *kslab_rent_grow(struct kslab_cache *cache, gfp_t gfp,
+			     unsigned int *layer)
 {
 	struct kslab_magazine *mag;
 	struct kslab_slab *slab;
@@ -299,6 +306,7 @@ static void *kslab_rent_grow(struct kslab_cache *cache, gfp_t gfp)
 		/* Only a context that interrupted a holder: but that went round. */
 		kslab_slab_take_new(cache, slab, 1, &obj);
 		kslab_stat_add(cache, KSLAB_CNT_RENT_SLAB, 1);
+		*layer = KSLAB_LAYER_BUSY;
 		return obj;
 	}
 	mag = cc->loaded;
@@ -309,25 +317,31 @@ static void *kslab_rent_grow(struct kslab_cache *cache, gfp_t gfp)
 	obj = mag->objs[--mag->rounds];
 	cc->stat[KSLAB_CNT_RENT_SLAB]++;
 	kslab_cpu_unlock(cache->cpu, cc);
+	*layer = KSLAB_LAYER_SLAB;
 	return obj;
 }
 
 /*
  * The loaded magazine is empty; @cc held, and still held on return (the
  * caller releases it). NULL: no object without a new slab, which the
- * caller asks of kslab_rent_grow() once it released @cc.
+ * caller asks of kslab_rent_grow() once it released @cc. *@layer: where
+ * the object came from (KSLAB_LAYER_*).
  */
-static void *kslab_rent_slow(struct kslab_cache *cache, struct kslab_cpu *cc)
+static void *kslab_rent_slow(struct kslab_cache *cache, struct kslab_cpu *cc,
+			     unsigned int *layer)
 {
 	enum kslab_counter item;
 
 	if (cc->previous->rounds) {
 		swap(cc->loaded, cc->previous);
 		item = KSLAB_CNT_RENT_PREVIOUS;
+		*layer = KSLAB_LAYER_PREVIOUS;
 	} else if (kslab_depot_get_full(cache, cc)) {
 		item = KSLAB_CNT_RENT_DEPOT;
+		*layer = KSLAB_LAYER_DEPOT;
 	} else if (kslab_refill(cache, cc)) {
 		item = KSLAB_CNT_RENT_SLAB;
+		*layer = KSLAB_LAYER_SLAB;
 	} else {
 		return NULL;
 	}
@@ -342,32 +356,45 @@ static void *kslab_rent_slow(struct kslab_cache *cache, struct kslab_cpu *cc)
  * @cache: the cache.
  * @gfp: as for kslab_rent().
  *
+ * Each rent that gets an object is traced (kslab_rent), with the layer
+ * that served it; while that event or kslab_return is enabled, the inline
+ * fast path sends every call here (kslab_trace_reg()).
+ *
  * Context: as kslab_rent().
  * Return: the object, checked and zeroed as kslab_rent() says, or NULL.
  */
 void *__kslab_rent(struct kslab_cache *cache, gfp_t gfp)
 {
+	unsigned int layer = KSLAB_LAYER_LOADED;
 	struct kslab_magazine *mag;
 	struct kslab_cpu *cc;
 	void *obj;
 
 	might_alloc(gfp);
-	if (unlikely(cache->fast.flags & KSLAB_LOCKED))
-		return kslab_rent_finish(cache, kslab_shared_rent(cache, gfp), gfp);
-	if (unlikely(!kslab_cpu_trylock(cache->cpu, &cc)))
-		return kslab_rent_finish(cache, kslab_slab_rent_one(cache, gfp),
-					 gfp);
+	if (unlikely(cache->fast.flags & KSLAB_LOCKED)) {
+		obj = kslab_shared_rent(cache, gfp, &layer);
+		goto out;
+	}
+	if (unlikely(!kslab_cpu_trylock(cache->cpu, &cc))) {
+		obj = kslab_slab_rent_one(cache, gfp);
+		layer = KSLAB_LAYER_BUSY;
+		goto out;
+	}
 	mag = cc->loaded;
 	if (likely(mag->rounds)) {
 		obj = mag->objs[--mag->rounds];
 		cc->stat[KSLAB_CNT_RENT_LOADED]++;
 	} else {
-		obj = kslab_rent_slow(cache, cc);
+		obj = kslab_rent_slow(cache, cc, &layer);
 	}
 	kslab_cpu_unlock(cache->cpu, cc);
 	if (unlikely(!obj))
-		obj = kslab_rent_grow(cache, gfp);
-	return kslab_rent_finish(cache, obj, gfp);
+		obj = kslab_rent_grow(cache, gfp, &layer);
+out:
+	obj = kslab_rent_finish(cache, obj, gfp);
+	if (obj)
+		trace_kslab_rent(cache, obj, layer);
+	return obj;
 }
 EXPORT_SYMBOL_GPL(__kslab_rent);
 
@@ -390,7 +417,20 @@ static noinline unsigned int kslab_rent_bulk_busy(struct kslab_cache *cache,
 	return done;
 }
 
-/* Rent one at a time (KSLAB_LOCKED: the shared magazine has no batch pop). */
+/*
+ * Whether kslab_rent or kslab_return is traced: the bulk calls then go one
+ * object at a time through kslab_rent() and kslab_return(), which trace
+ * each (their inline fast path is off then, see kslab_trace_reg()).
+ */
+static bool kslab_traced(void)
+{
+	return trace_kslab_rent_enabled() || trace_kslab_return_enabled();
+}
+
+/*
+ * Rent one at a time: KSLAB_LOCKED (the shared magazine has no batch pop),
+ * and while traced.
+ */
 static unsigned int kslab_rent_each(struct kslab_cache *cache, gfp_t gfp,
 				    unsigned int nr, void **objs)
 {
@@ -418,13 +458,13 @@ static unsigned int kslab_rent_each(struct kslab_cache *cache, gfp_t gfp,
 unsigned int kslab_rent_bulk(struct kslab_cache *cache, gfp_t gfp,
 			     unsigned int nr, void **objs)
 {
-	unsigned int done = 0, i, n;
+	unsigned int done = 0, i, n, layer;
 	struct kslab_magazine *mag;
 	struct kslab_cpu *cc;
 	void *obj;
 
 	might_alloc(gfp);
-	if (unlikely(cache->fast.flags & KSLAB_LOCKED))
+	if (unlikely(cache->fast.flags & KSLAB_LOCKED) || kslab_traced())
 		return kslab_rent_each(cache, gfp, nr, objs);
 	while (done < nr) {
 		if (unlikely(!kslab_cpu_trylock(cache->cpu, &cc))) {
@@ -438,12 +478,12 @@ unsigned int kslab_rent_bulk(struct kslab_cache *cache, gfp_t gfp,
 		memcpy(objs + done, mag->objs + mag->rounds, n * sizeof(*objs));
 		cc->stat[KSLAB_CNT_RENT_LOADED] += n;
 		done += n;
-		obj = done < nr ? kslab_rent_slow(cache, cc) : NULL;
+		obj = done < nr ? kslab_rent_slow(cache, cc, &layer) : NULL;
 		kslab_cpu_unlock(cache->cpu, cc);
 		if (done == nr)
 			break;
 		if (!obj)
-			obj = kslab_rent_grow(cache, gfp);
+			obj = kslab_rent_grow(cache, gfp, &layer);
 		if (!obj)
 			break;
 		objs[done++] = obj;
@@ -498,6 +538,8 @@ static enum kslab_counter kslab_return_exchange(struct kslab_cache *cache,
 						     spare);
 	}
 	if (empty) {
+		trace_kslab_depot_exchange(cache, numa_mem_id(), false,
+					   cc->previous->rounds);
 		if (empty != spare)
 			kfree(spare);
 		cc->previous = empty;
@@ -508,9 +550,9 @@ static enum kslab_counter kslab_return_exchange(struct kslab_cache *cache,
 	return KSLAB_CNT_RETURN_SLAB;
 }
 
-/* The loaded magazine is full; @cc held. */
-static void kslab_return_slow(struct kslab_cache *cache, struct kslab_cpu *cc,
-			      void *obj)
+/* The loaded magazine is full; @cc held. Returns the KSLAB_LAYER_*. */
+static unsigned int kslab_return_slow(struct kslab_cache *cache,
+				      struct kslab_cpu *cc, void *obj)
 {
 	enum kslab_counter item = KSLAB_CNT_RETURN_PREVIOUS;
 
@@ -519,6 +561,10 @@ static void kslab_return_slow(struct kslab_cache *cache, struct kslab_cpu *cc,
 	swap(cc->loaded, cc->previous);
 	cc->loaded->objs[cc->loaded->rounds++] = obj;
 	cc->stat[item]++;
+	if (item == KSLAB_CNT_RETURN_PREVIOUS)
+		return KSLAB_LAYER_PREVIOUS;
+	return item == KSLAB_CNT_RETURN_DEPOT ? KSLAB_LAYER_DEPOT :
+						KSLAB_LAYER_SLAB;
 }
 
 /**
@@ -537,9 +583,13 @@ void kslab_count_remote(struct kslab_cache *cache, const void *obj)
 }
 EXPORT_SYMBOL_GPL(kslab_count_remote);
 
-/* The per-CPU part of a return: push into the loaded magazine. */
-static void kslab_return_cpu(struct kslab_cache *cache, void *obj)
+/*
+ * The per-CPU part of a return: push into the loaded magazine. Returns the
+ * KSLAB_LAYER_* that took the object.
+ */
+static unsigned int kslab_return_cpu(struct kslab_cache *cache, void *obj)
 {
+	unsigned int layer = KSLAB_LAYER_LOADED;
 	struct kslab_magazine *mag;
 	struct kslab_cpu *cc;
 
@@ -547,20 +597,25 @@ static void kslab_return_cpu(struct kslab_cache *cache, void *obj)
 		kslab_count_remote(cache, obj);
 	if (unlikely(!kslab_cpu_trylock(cache->cpu, &cc))) {
 		kslab_slab_return_one(cache, obj);
-		return;
+		return KSLAB_LAYER_BUSY;
 	}
 	mag = cc->loaded;
 	if (likely(mag->rounds < mag->size)) {
 		mag->objs[mag->rounds++] = obj;
 		cc->stat[KSLAB_CNT_RETURN_LOADED]++;
 	} else {
-		kslab_return_slow(cache, cc, obj);
+		layer = kslab_return_slow(cache, cc, obj);
 	}
 	kslab_cpu_unlock(cache->cpu, cc);
+	return layer;
 }
 
-/* A return to a debug or KSLAB_LOCKED cache: checks, then where it goes. */
-static noinline int kslab_return_checked(struct kslab_cache *cache, void *obj)
+/*
+ * A return to a debug or KSLAB_LOCKED cache: checks, then where it goes.
+ * Returns 0 or the debug check's error; *@layer: the KSLAB_LAYER_*.
+ */
+static noinline int kslab_return_checked(struct kslab_cache *cache, void *obj,
+					 unsigned int *layer)
 {
 	if (cache->fast.flags & KSLAB_DEBUG) {
 		int err = kslab_debug_return(cache, obj);
@@ -569,9 +624,9 @@ static noinline int kslab_return_checked(struct kslab_cache *cache, void *obj)
 			return err;
 	}
 	if (cache->shared)
-		kslab_shared_return(cache, obj);
+		*layer = kslab_shared_return(cache, obj);
 	else
-		kslab_return_cpu(cache, obj);
+		*layer = kslab_return_cpu(cache, obj);
 	return 0;
 }
 
@@ -582,15 +637,25 @@ static noinline int kslab_return_checked(struct kslab_cache *cache, void *obj)
  * @cache: the cache it was rented from.
  * @obj: the object.
  *
+ * Each return taken back is traced (kslab_return), with the layer that
+ * took it; while that event or kslab_rent is enabled, the inline fast
+ * path sends every call here (kslab_trace_reg()).
+ *
  * Context: as kslab_return().
  * Return: as kslab_return().
  */
 int __kslab_return(struct kslab_cache *cache, void *obj)
 {
+	unsigned int layer;
+	int err = 0;
+
 	if (unlikely(cache->fast.flags & (KSLAB_DEBUG | KSLAB_LOCKED)))
-		return kslab_return_checked(cache, obj);
-	kslab_return_cpu(cache, obj);
-	return 0;
+		err = kslab_return_checked(cache, obj, &layer);
+	else
+		layer = kslab_return_cpu(cache, obj);
+	if (!err)
+		trace_kslab_return(cache, obj, layer);
+	return err;
 }
 EXPORT_SYMBOL_GPL(__kslab_return);
 
@@ -627,7 +692,8 @@ int kslab_return_bulk(struct kslab_cache *cache, unsigned int nr, void **objs)
 	struct kslab_cpu *cc;
 	unsigned int i = 0, n;
 
-	if (unlikely(cache->fast.flags & (KSLAB_DEBUG | KSLAB_LOCKED)))
+	if (unlikely(cache->fast.flags & (KSLAB_DEBUG | KSLAB_LOCKED)) ||
+	    kslab_traced())
 		return kslab_return_each(cache, nr, objs);
 	if (static_branch_unlikely(&kslab_numa))
 		for (n = 0; n < nr; n++)

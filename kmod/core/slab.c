@@ -49,6 +49,7 @@
 #include <kunit/visibility.h>
 
 #include "internal.h"
+#include "trace.h"
 
 static_assert((PAGE_SIZE << KSLAB_MAX_ORDER) / KSLAB_SIZE_MIN <=
 	      U16_MAX + 1, "object index must fit the u16 freelist");
@@ -172,6 +173,7 @@ static struct kslab_slab *__kslab_slab_new(struct kslab_cache *cache,
 		goto free_page;
 	kslab_note_fallback(cache, nid, slab);
 	kslab_slab_init(cache, slab);
+	trace_kslab_slab_alloc(cache, slab->nid);
 	kslab_stat_add(cache, KSLAB_CNT_SLAB_ALLOC, 1);
 	kslab_stat_add(cache, KSLAB_CNT_PAGES_ALLOC, 1UL << cache->layout.order);
 	return slab;
@@ -225,6 +227,7 @@ static void kslab_slab_free_rcu(struct rcu_head *rcu)
 /* @slab is on no list; counted as freed now, even if freed after a GP. */
 static void kslab_slab_free(struct kslab_cache *cache, struct kslab_slab *slab)
 {
+	trace_kslab_slab_free(cache, slab->nid);
 	set_page_private(slab->page, 0);
 	if (cache->fast.flags & KSLAB_DEBUG) {
 		kslab_debug_untrack_slab(cache, slab);

@@ -154,6 +154,49 @@ DEFINE_SHOW_ATTRIBUTE(kslab_debugfs_stats);
 static LIST_HEAD(kslab_caches);
 static DEFINE_MUTEX(kslab_caches_mutex);
 
+/*
+ * Enabled trace events that want every rent and return in the slow path
+ * (kslab_rent, kslab_return); under kslab_caches_mutex.
+ */
+static unsigned int kslab_slow_users;
+
+/*
+ * Point the inline fast path of @cache at its own per-CPU layer, or at
+ * kslab_cpu_miss (every call takes the slow path) for a debug cache and
+ * for every cache while kslab_slow_users; kslab_caches_mutex held. A call
+ * under way on the other layer finishes there.
+ */
+static void kslab_cache_route(struct kslab_cache *cache)
+{
+	bool slow = kslab_slow_users || (cache->fast.flags & KSLAB_DEBUG);
+
+	lockdep_assert_held(&kslab_caches_mutex);
+	WRITE_ONCE(cache->fast.cpu, slow ? &kslab_cpu_miss : cache->cpu);
+}
+
+/**
+ * kslab_caches_route_slow() - send every rent and return of every cache
+ *	to the slow path, or stop.
+ * @slow: true for one more user that wants it, false for one fewer.
+ *
+ * A cache created while some user wants it starts on the slow path too.
+ *
+ * Context: task context; sleeps (kslab_caches_mutex).
+ */
+void kslab_caches_route_slow(bool slow)
+{
+	struct kslab_cache *cache;
+
+	mutex_lock(&kslab_caches_mutex);
+	if (slow)
+		kslab_slow_users++;
+	else if (!WARN_ON_ONCE(!kslab_slow_users))
+		kslab_slow_users--;
+	list_for_each_entry(cache, &kslab_caches, list)
+		kslab_cache_route(cache);
+	mutex_unlock(&kslab_caches_mutex);
+}
+
 static void *kslabinfo_start(struct seq_file *m, loff_t *pos)
 {
 	mutex_lock(&kslab_caches_mutex);
@@ -222,7 +265,7 @@ static const struct seq_operations kslabinfo_ops = {
 
 /**
  * kslab_stats_add_cache() - list a new cache in /proc/kslabinfo, debugfs
- *	and sysfs.
+ *	and sysfs, and open its inline fast path.
  * @cache: the cache, fully set up.
  *
  * Its directories in debugfs and /sys/kernel/kslab are "<name>.<id>": a
@@ -240,6 +283,7 @@ void kslab_stats_add_cache(struct kslab_cache *cache)
 			    &kslab_debugfs_stats_fops);
 	kslab_sysfs_add_cache(cache, name);
 	mutex_lock(&kslab_caches_mutex);
+	kslab_cache_route(cache);
 	list_add_tail(&cache->list, &kslab_caches);
 	mutex_unlock(&kslab_caches_mutex);
 }
