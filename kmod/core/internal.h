@@ -318,6 +318,23 @@ static inline void kslab_stat_add(struct kslab_cache *cache,
 	this_cpu_add(cache->cpu->stat[item], n);
 }
 
+/* KUnit fault hooks (slab.c, magazine.c); 0 and untouched without KUnit. */
+extern atomic_t kslab_fail_slabs;
+extern atomic_t kslab_contend_depot;
+
+/**
+ * kslab_kunit_hook() - a KUnit fault hook: consume one of @count.
+ * @count: how many more times the hook fires; KUnit sets it.
+ *
+ * Context: any context.
+ * Return: true (and one less in @count) while @count is positive in a
+ * kernel with KUnit; always false without it.
+ */
+static inline bool kslab_kunit_hook(atomic_t *count)
+{
+	return IS_ENABLED(CONFIG_KUNIT) && atomic_add_unless(count, -1, 0);
+}
+
 /**
  * kslab_node_of() - the node structure of a node id.
  * @cache: the cache.

@@ -128,6 +128,10 @@ void kslab_depot_note_contention(struct kslab_cache *cache,
 }
 EXPORT_SYMBOL_IF_KUNIT(kslab_depot_note_contention);
 
+/* KUnit: the next kslab_contend_depot depot locks count as contended. */
+atomic_t kslab_contend_depot = ATOMIC_INIT(0);
+EXPORT_SYMBOL_IF_KUNIT(kslab_contend_depot);
+
 /* Take the depot lock, noting contention; returns the saved irq flags. */
 static unsigned long kslab_depot_lock(struct kslab_cache *cache,
 				      struct kslab_depot *depot)
@@ -135,7 +139,8 @@ static unsigned long kslab_depot_lock(struct kslab_cache *cache,
 {
 	unsigned long flags;
 
-	if (likely(spin_trylock_irqsave(&depot->lock, flags)))
+	if (likely(!kslab_kunit_hook(&kslab_contend_depot) &&
+		   spin_trylock_irqsave(&depot->lock, flags)))
 		return flags;
 	spin_lock_irqsave(&depot->lock, flags);
 	kslab_depot_note_contention(cache, depot);

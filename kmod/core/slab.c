@@ -56,21 +56,14 @@ static_assert((PAGE_SIZE << KSLAB_MAX_ORDER) / KSLAB_SIZE_MIN <=
 
 /* ---- KUnit fault hook ---- */
 
-#if IS_ENABLED(CONFIG_KUNIT)
 /* Fail the page allocation of the next kslab_fail_slabs new slabs. */
 atomic_t kslab_fail_slabs = ATOMIC_INIT(0);
 EXPORT_SYMBOL_IF_KUNIT(kslab_fail_slabs);
 
 static bool kslab_should_fail(void)
 {
-	return atomic_add_unless(&kslab_fail_slabs, -1, 0);
+	return kslab_kunit_hook(&kslab_fail_slabs);
 }
-#else
-static bool kslab_should_fail(void)
-{
-	return false;
-}
-#endif
 
 /* ---- objects and their slab ---- */
 

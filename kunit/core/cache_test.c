@@ -315,10 +315,10 @@ static void test_tune(struct kunit *test)
 
 	/* Contention on the depot doubles the magazine size. */
 	depot = &kslab_node_of(cache, 0)->depot;
-	spin_lock(&depot->lock);
+	spin_lock_irq(&depot->lock);
 	for (i = 0; i < KSLAB_DEPOT_CONTENTION; i++)
 		kslab_depot_note_contention(cache, depot);
-	spin_unlock(&depot->lock);
+	spin_unlock_irq(&depot->lock);
 	flush_work(&cache->resize_work);
 	KUNIT_EXPECT_EQ(test, 16, READ_ONCE(cache->magazine_size));
 	KUNIT_EXPECT_EQ(test, KSLAB_DEPOT_CONTENTION,
@@ -335,11 +335,11 @@ static void contend(struct kslab_cache *cache, unsigned int rounds)
 	unsigned int i;
 
 	while (rounds--) {
-		spin_lock(&depot->lock);
+		spin_lock_irq(&depot->lock);
 		depot->contended = 0;
 		for (i = 0; i < KSLAB_DEPOT_CONTENTION; i++)
 			kslab_depot_note_contention(cache, depot);
-		spin_unlock(&depot->lock);
+		spin_unlock_irq(&depot->lock);
 		flush_work(&cache->resize_work);
 	}
 }
@@ -393,12 +393,12 @@ static void test_stale_magazines(struct kunit *test)
 	mutex_unlock(&cache->mutex);
 	KUNIT_ASSERT_EQ(test, 40, kslab_rent_bulk(cache, GFP_KERNEL, 40, objs));
 	kslab_return_bulk(cache, 40, objs);
-	spin_lock(&depot->lock);
+	spin_lock_irq(&depot->lock);
 	list_for_each_entry(mag, &depot->full, list)
 		stale += mag->size != 8;
 	list_for_each_entry(mag, &depot->empty, list)
 		stale += mag->size != 8;
-	spin_unlock(&depot->lock);
+	spin_unlock_irq(&depot->lock);
 	migrate_enable();
 	KUNIT_EXPECT_EQ(test, 0, stale);
 	test_expect_idle(test, cache);

@@ -9,6 +9,7 @@
  * rented again before a grace period.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/jiffies.h>
@@ -315,11 +316,46 @@ static void test_return_rcu(struct kunit *test)
 	test_expect_idle(test, cache);
 }
 
+/*
+ * Destroy while kslab_return_rcu() batches are pending: their callbacks run
+ * during destroy's rcu_barrier() and return objects through the depot,
+ * whose contention may queue the cache's resize work. Every depot lock
+ * counts as contended here (kslab_contend_depot), so the work is queued
+ * then: it must not run on the freed cache (KASAN would report it while
+ * this test waits).
+ */
+/* One batch less one: never full, so it goes to RCU at destroy. */
+#define RCU_PENDING	59U
+
+static void test_destroy_rcu_pending(struct kunit *test)
+{
+	struct kslab_cache *cache;
+	void **objs;
+	unsigned int i;
+
+	objs = kunit_kcalloc(test, RCU_PENDING, sizeof(void *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	cache = kslab_cache_create("kunit-rcu", 64, 0, 0, NULL, 2);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
+	for (i = 0; i < RCU_PENDING; i++) {
+		objs[i] = kslab_rent(cache, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+	}
+	for (i = 0; i < RCU_PENDING; i++)
+		KUNIT_EXPECT_EQ(test, 0, kslab_return_rcu(cache, objs[i]));
+	atomic_set(&kslab_contend_depot, INT_MAX);
+	kslab_cache_destroy(cache);
+	/* A resize work queued after destroy's cancel would run by now. */
+	msleep(200);
+	atomic_set(&kslab_contend_depot, 0);
+}
+
 static struct kunit_case context_test_cases[] = {
 	KUNIT_CASE_PARAM_ATTR(test_every_context, ctx_flags_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),
 	KUNIT_CASE(test_irqs_disabled),
 	KUNIT_CASE_PARAM(test_return_rcu, ctx_flags_gen_params),
+	KUNIT_CASE(test_destroy_rcu_pending),
 	{}
 };
 

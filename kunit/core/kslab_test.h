@@ -9,8 +9,6 @@
 
 #include "core/internal.h"
 
-extern atomic_t kslab_fail_slabs;
-
 struct kslab_cache *test_cache(struct kunit *test, unsigned int size,
 			       unsigned int align, unsigned int flags,
 			       unsigned int magazine_size);
