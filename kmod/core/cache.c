@@ -288,11 +288,16 @@ static void kslab_cache_teardown(struct kslab_cache *cache)
 	if (!hlist_unhashed(&cache->cpuhp))
 		cpuhp_state_remove_instance_nocalls(kslab_cpuhp_state,
 						    &cache->cpuhp);
-	cancel_work_sync(&cache->resize_work);
-	if (cache->cpu) {
+	/*
+	 * The pending kslab_return_rcu() batches go back first: their returns
+	 * may note depot contention and queue the resize work, which must be
+	 * cancelled after them.
+	 */
+	if (cache->cpu)
 		kslab_rcu_destroy(cache);
+	cancel_work_sync(&cache->resize_work);
+	if (cache->cpu)
 		kslab_magazines_destroy(cache);
-	}
 	for_each_node(nid)
 		rented += kslab_node_destroy(cache, nid);
 	if (rented)
