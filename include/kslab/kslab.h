@@ -227,14 +227,16 @@ struct kslab_cpu {
  * @flags: KSLAB_* flags.
  * @object_size: bytes to zero on rent.
  * @init: every rent zeroes the object (KSLAB_ZERO, or init_on_alloc and
- *	no constructor, as SLUB decides without poison); else only a rent
- *	with __GFP_ZERO does.
+ *	no constructor and no poison).
+ * @zero_ok: a rent with __GFP_ZERO zeroes it (all but a constructor's
+ *	cache under init_on_alloc, as SLUB decides).
  */
 struct kslab_cache_fast {
 	struct kslab_cpu __percpu *cpu;
 	unsigned int flags;
 	unsigned int object_size;
 	bool init;
+	bool zero_ok;
 };
 
 /* Objects of remote nodes are counted on return (NUMA machines only). */
@@ -324,7 +326,8 @@ static __always_inline void __kslab_cpu_unlock(struct kslab_cpu __percpu *pcpu)
 
 /**
  * kslab_fast_want_init() - whether a rent zeroes the object, as SLUB's
- *	slab_want_init_on_alloc() decides for a kmem_cache without poison.
+ *	slab_want_init_on_alloc() decides for a kmem_cache: the one rule of
+ *	the inline fast path and of every slow path.
  * @fast: the cache's fast-path fields.
  * @gfp: the rent's flags.
  *
@@ -334,7 +337,7 @@ static __always_inline void __kslab_cpu_unlock(struct kslab_cpu __percpu *pcpu)
 static __always_inline bool
 kslab_fast_want_init(const struct kslab_cache_fast *fast, gfp_t gfp)
 {
-	return fast->init || (gfp & __GFP_ZERO);
+	return fast->init || ((gfp & __GFP_ZERO) && fast->zero_ok);
 }
 
 /* ---- the API ---- */

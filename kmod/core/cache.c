@@ -348,6 +348,33 @@ static struct kslab_cache *kslab_cache_new(const char *name,
 	return cache;
 }
 
+/**
+ * kslab_want_init() - whether a rent zeroes the object, exactly as SLUB's
+ * slab_want_init_on_alloc() decides for a kmem_cache.
+ * @cache: the cache.
+ * @gfp: the rent's flags.
+ *
+ * Computed once, at create, into &kslab_cache_fast.init and .zero_ok, which
+ * every rent reads (kslab_fast_want_init()).
+ *
+ * Context: task context.
+ * Return: true when the object must be zeroed.
+ */
+static bool kslab_want_init(struct kslab_cache *cache, gfp_t gfp)
+{
+	if (cache->fast.flags & KSLAB_ZERO)
+		return true;
+	if (static_branch_maybe(CONFIG_INIT_ON_ALLOC_DEFAULT_ON,
+				&init_on_alloc)) {
+		if (cache->ctor)
+			return false;
+		if (cache->poison)
+			return gfp & __GFP_ZERO;
+		return true;
+	}
+	return gfp & __GFP_ZERO;
+}
+
 static int kslab_cache_setup(struct kslab_cache *cache)
 {
 	int nid, err;
@@ -406,8 +433,9 @@ struct kslab_cache *kslab_cache_create(const char *name, unsigned int size,
 		return cache;
 	cache->ctor = ctor;
 	cache->poison = (flags & KSLAB_DEBUG) && !ctor;
-	/* What a rent without __GFP_ZERO decides; const from here on. */
+	/* What a rent decides without and with __GFP_ZERO; const from here. */
 	cache->fast.init = kslab_want_init(cache, 0);
+	cache->fast.zero_ok = kslab_want_init(cache, __GFP_ZERO);
 	if (locked) {
 		/* The shared magazine; the slabs give one object at a time. */
 		cache->magazine_size = magazine_size ?: KSLAB_LOCKED_DEFAULT;

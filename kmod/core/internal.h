@@ -407,30 +407,6 @@ static inline int kslab_node_home(struct kslab_cache *cache, int nid)
 }
 
 /**
- * kslab_want_init() - whether a rent zeroes the object, exactly as SLUB's
- * slab_want_init_on_alloc() decides for a kmem_cache.
- * @cache: the cache.
- * @gfp: the rent's flags.
- *
- * Context: any context.
- * Return: true when the object must be zeroed.
- */
-static inline bool kslab_want_init(struct kslab_cache *cache, gfp_t gfp)
-{
-	if (cache->fast.flags & KSLAB_ZERO)
-		return true;
-	if (static_branch_maybe(CONFIG_INIT_ON_ALLOC_DEFAULT_ON,
-				&init_on_alloc)) {
-		if (cache->ctor)
-			return false;
-		if (cache->poison)
-			return gfp & __GFP_ZERO;
-		return true;
-	}
-	return gfp & __GFP_ZERO;
-}
-
-/**
  * kslab_rent_finish() - debug checks and zeroing of a rented object.
  * @cache: the cache.
  * @obj: the object, or NULL.
@@ -446,7 +422,7 @@ static inline void *kslab_rent_finish(struct kslab_cache *cache, void *obj,
 		return NULL;
 	if (unlikely(cache->fast.flags & KSLAB_DEBUG))
 		kslab_debug_rent(cache, obj);
-	if (kslab_want_init(cache, gfp))
+	if (kslab_fast_want_init(&cache->fast, gfp))
 		memset(obj, 0, cache->layout.object_size);
 	return obj;
 }

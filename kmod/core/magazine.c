@@ -493,7 +493,8 @@ unsigned int kslab_rent_bulk(struct kslab_cache *cache, gfp_t gfp,
 			break;
 		objs[done++] = obj;
 	}
-	if ((cache->fast.flags & KSLAB_DEBUG) || kslab_want_init(cache, gfp))
+	if ((cache->fast.flags & KSLAB_DEBUG) ||
+	    kslab_fast_want_init(&cache->fast, gfp))
 		for (i = 0; i < done; i++)
 			kslab_rent_finish(cache, objs[i], gfp);
 	return done;

@@ -115,7 +115,7 @@ void kslab_cache_stats(struct kslab_cache *cache,
 	stats->objects_per_slab = cache->layout.objects;
 	stats->order = cache->layout.order;
 	stats->magazine_size = READ_ONCE(cache->magazine_size);
-	stats->init_on_alloc = kslab_want_init(cache, GFP_KERNEL);
+	stats->init_on_alloc = kslab_fast_want_init(&cache->fast, GFP_KERNEL);
 	stats->active_objects = c[KSLAB_CNT_RENT] > c[KSLAB_CNT_RETURN] ?
 				c[KSLAB_CNT_RENT] - c[KSLAB_CNT_RETURN] : 0;
 	stats->slabs = kslab_slab_count(cache, &empty);
