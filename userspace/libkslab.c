@@ -130,6 +130,20 @@ int kslab_dev_return(int fd, unsigned int cache_id, const uint64_t *handles,
 	return kslab_dev_batch(fd, KSLAB_IOC_RETURN, cache_id, handles, count);
 }
 
+int64_t kslab_dev_rent_one(int fd, unsigned int cache_id)
+{
+	int ret = kslab_dev_ioctl(fd, KSLAB_IOC_RENT_ONE,
+				  (void *)(uintptr_t)cache_id);
+
+	return ret < 0 ? ret : (int64_t)KSLAB_HANDLE(cache_id, ret);
+}
+
+int kslab_dev_return_one(int fd, uint64_t handle)
+{
+	return kslab_dev_ioctl(fd, KSLAB_IOC_RETURN_ONE,
+			       (void *)(uintptr_t)handle);
+}
+
 static int kslab_dev_obj_io(int fd, unsigned long cmd, unsigned int cache_id,
 			    uint64_t handle, unsigned int offset,
 			    const void *buf, unsigned int len)
@@ -194,6 +208,8 @@ const char *kslab_cmd_name(unsigned int cmd)
 		[KSLAB_CMD_STATS] = "STATS",
 		[KSLAB_CMD_NOP] = "NOP",
 		[KSLAB_CMD_BENCH] = "BENCH",
+		[KSLAB_CMD_RENT_ONE] = "RENT_ONE",
+		[KSLAB_CMD_RETURN_ONE] = "RETURN_ONE",
 	};
 
 	return cmd < KSLAB_CMD_NR && names[cmd] ? names[cmd] : "?";

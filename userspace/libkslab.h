@@ -173,6 +173,29 @@ int kslab_dev_return(int fd, unsigned int cache_id, const uint64_t *handles,
 		     unsigned int count);
 
 /**
+ * kslab_dev_rent_one() - rent one object with KSLAB_IOC_RENT_ONE: no struct,
+ *	no copy; the handle comes back in the ioctl's result.
+ * @fd: session descriptor.
+ * @cache_id: the cache.
+ *
+ * Return: the handle, KSLAB_HANDLE(@cache_id, the ioctl's result), which
+ * is positive; or a negative errno as kslab_dev_rent() of one handle.
+ */
+int64_t kslab_dev_rent_one(int fd, unsigned int cache_id);
+
+/**
+ * kslab_dev_return_one() - return one object with KSLAB_IOC_RETURN_ONE: the
+ *	handle is the ioctl's argument, and names its cache.
+ * @fd: session descriptor.
+ * @handle: the object.
+ *
+ * 64-bit processes only: a 32-bit one gets -ENOTTY.
+ *
+ * Return: 0, or a negative errno as kslab_dev_return() of that one handle.
+ */
+int kslab_dev_return_one(int fd, uint64_t handle);
+
+/**
  * kslab_dev_obj_write() - copy bytes into a rented object.
  * @fd: session descriptor.
  * @cache_id: its cache.

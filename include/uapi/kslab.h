@@ -41,6 +41,8 @@
  * @KSLAB_CMD_STATS: a cache's counters, see &struct kslab_stats.
  * @KSLAB_CMD_NOP: do nothing (the cost of the ioctl path alone).
  * @KSLAB_CMD_BENCH: run an in-kernel timed loop, see &struct kslab_bench.
+ * @KSLAB_CMD_RENT_ONE: rent one object, see KSLAB_IOC_RENT_ONE.
+ * @KSLAB_CMD_RETURN_ONE: return one object, see KSLAB_IOC_RETURN_ONE.
  * @KSLAB_CMD_NR: number of commands.
  */
 enum kslab_cmd {
@@ -55,6 +57,8 @@ enum kslab_cmd {
 	KSLAB_CMD_STATS,
 	KSLAB_CMD_NOP,
 	KSLAB_CMD_BENCH,
+	KSLAB_CMD_RENT_ONE,
+	KSLAB_CMD_RETURN_ONE,
 	KSLAB_CMD_NR,
 };
 
@@ -407,9 +411,9 @@ struct kslab_cache_tune {
  * @count: handles at @handles, 1..KSLAB_BATCH_MAX.
  * @reserved: zero.
  * @handles: user pointer to @count __u64 handles: written by RENT, read by
- *	RETURN. A handle is an opaque token (an index and a generation),
- *	never an address; it is valid in its session and cache until it is
- *	returned.
+ *	RETURN. A handle is an opaque token (its cache, an index and a
+ *	generation, see KSLAB_HANDLE()), never an address; it is valid in
+ *	its session and cache until it is returned.
  *
  * Both commands process the handles in order and stop at the first that
  * fails. They return how many succeeded when that is at least one, and
@@ -425,6 +429,19 @@ struct kslab_batch {
 };
 
 #define KSLAB_BATCH_SIZE_VER0	24
+
+/**
+ * KSLAB_HANDLE() - the handle of KSLAB_IOC_RENT_ONE's result.
+ * @cache_id: the cache id passed to RENT_ONE.
+ * @value: its result, positive.
+ *
+ * A handle is its cache id in bits 32-47 and, in bits 0-30, the object's
+ * slot and generation in that cache; the other bits are zero. The ioctl
+ * system call returns an int, so RENT_ONE returns the low 31 bits and the
+ * caller, who named the cache, puts the id back.
+ */
+#define KSLAB_HANDLE(cache_id, value) \
+	((__u64)(cache_id) << 32 | (__u32)(value))
 
 /**
  * struct kslab_obj_io - argument of KSLAB_IOC_OBJ_WRITE and
@@ -471,6 +488,31 @@ struct kslab_obj_io {
 	KSLAB_IOC_BASE + KSLAB_CMD_STATS, struct kslab_stats)
 #define KSLAB_IOC_NOP		_IO(KSLAB_IOC_MAGIC, \
 	KSLAB_IOC_BASE + KSLAB_CMD_NOP)
+
+/**
+ * define KSLAB_IOC_RENT_ONE - rent one object, with no struct and no copy.
+ *
+ * The argument is the cache id itself (by value). The result is positive,
+ * the low 31 bits of the new object's handle: the handle is
+ * KSLAB_HANDLE(cache id, result). On failure, -1 with errno set as for a
+ * KSLAB_IOC_RENT of one handle (-ENOENT, -ENOSPC, -ENOMEM).
+ */
+#define KSLAB_IOC_RENT_ONE	_IO(KSLAB_IOC_MAGIC, \
+	KSLAB_IOC_BASE + KSLAB_CMD_RENT_ONE)
+
+/**
+ * define KSLAB_IOC_RETURN_ONE - return one object, with no struct and no
+ *	copy.
+ *
+ * The argument is the object's handle itself (by value); the handle names
+ * its cache. The result is 0, or -1 with errno set as for a
+ * KSLAB_IOC_RETURN of that one handle (-ENOENT for a handle that names no
+ * rented object of this session). 64-bit processes only: a 32-bit (compat)
+ * caller, whose argument cannot hold a handle, gets -ENOTTY and uses
+ * KSLAB_IOC_RETURN.
+ */
+#define KSLAB_IOC_RETURN_ONE	_IO(KSLAB_IOC_MAGIC, \
+	KSLAB_IOC_BASE + KSLAB_CMD_RETURN_ONE)
 
 /* ================== BENCH: in-kernel timed loops ================== */
 
@@ -648,6 +690,8 @@ struct kslab_bench {
 	[KSLAB_CMD_STATS] = KSLAB_IOC_STATS,				\
 	[KSLAB_CMD_NOP] = KSLAB_IOC_NOP,				\
 	[KSLAB_CMD_BENCH] = KSLAB_IOC_BENCH,				\
+	[KSLAB_CMD_RENT_ONE] = KSLAB_IOC_RENT_ONE,			\
+	[KSLAB_CMD_RETURN_ONE] = KSLAB_IOC_RETURN_ONE,			\
 }
 
 #endif /* _UAPI_LINUX_KSLAB_H */

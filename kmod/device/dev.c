@@ -35,11 +35,12 @@ MODULE_PARM_DESC(device_mode, "Mode of /dev/kslab (default 0600)");
  * @extensible: its struct starts with a __u32 size, read with
  *	copy_struct_from_user(); the size encoded in the number is not
  *	compared, so that a caller built with a larger struct still matches.
- * @handler: does it; the result is the ioctl's.
+ * @handler: does it, given the ioctl's argument (a user pointer, or for
+ *	RENT_ONE and RETURN_ONE a value); the result is the ioctl's.
  */
 struct kslab_ioctl_desc {
 	bool extensible;
-	long (*handler)(struct file *file, void __user *arg);
+	long (*handler)(struct file *file, unsigned long arg);
 };
 
 /* ================== Arguments ================== */
@@ -91,8 +92,9 @@ static int kslab_get_args(void *karg, size_t ksize, const void __user *uarg,
 
 static u64 kslab_commands_mask(void);
 
-static long kslab_ioc_version(struct file *file, void __user *arg)
+static long kslab_ioc_version(struct file *file, unsigned long uarg)
 {
+	void __user *arg = (void __user *)uarg;
 	struct kslab_version ver = {
 		.abi_version = KSLAB_ABI_VERSION,
 		.nr_commands = KSLAB_CMD_NR,
@@ -103,9 +105,9 @@ static long kslab_ioc_version(struct file *file, void __user *arg)
 	return copy_to_user(arg, &ver, sizeof(ver)) ? -EFAULT : 0;
 }
 
-static long kslab_ioc_cache_create(struct file *file, void __user *arg)
+static long kslab_ioc_cache_create(struct file *file, unsigned long arg)
 {
-	struct kslab_cache_create __user *uarg = arg;
+	struct kslab_cache_create __user *uarg = (void __user *)arg;
 	struct kslab_cache_create req;
 	struct kslab_pool_args pa;
 	char name[KSLAB_NAME_MAX];
@@ -113,7 +115,7 @@ static long kslab_ioc_cache_create(struct file *file, void __user *arg)
 	u32 usize, id;
 	int ret;
 
-	ret = kslab_get_args(&req, sizeof(req), arg, &usize);
+	ret = kslab_get_args(&req, sizeof(req), uarg, &usize);
 	if (ret)
 		return ret;
 	if (memchr_inv(req.reserved, 0, sizeof(req.reserved)))
@@ -144,8 +146,9 @@ static long kslab_ioc_cache_create(struct file *file, void __user *arg)
 	return 0;
 }
 
-static long kslab_ioc_cache_destroy(struct file *file, void __user *arg)
+static long kslab_ioc_cache_destroy(struct file *file, unsigned long uarg)
 {
+	void __user *arg = (void __user *)uarg;
 	struct kslab_cache_destroy req;
 	u32 usize;
 	int ret;
@@ -158,8 +161,9 @@ static long kslab_ioc_cache_destroy(struct file *file, void __user *arg)
 	return kslab_session_destroy(file->private_data, req.cache_id);
 }
 
-static long kslab_ioc_cache_tune(struct file *file, void __user *arg)
+static long kslab_ioc_cache_tune(struct file *file, unsigned long uarg)
 {
+	void __user *arg = (void __user *)uarg;
 	struct kslab_cache_tune req;
 	u32 usize;
 	int ret;
@@ -173,13 +177,13 @@ static long kslab_ioc_cache_tune(struct file *file, void __user *arg)
 				  req.magazine_size);
 }
 
-static long kslab_ioc_batch(struct file *file, void __user *arg, bool rent)
+static long kslab_ioc_batch(struct file *file, unsigned long arg, bool rent)
 {
 	struct kslab_batch req;
 	u32 usize;
 	int ret;
 
-	ret = kslab_get_args(&req, sizeof(req), arg, &usize);
+	ret = kslab_get_args(&req, sizeof(req), (void __user *)arg, &usize);
 	if (ret)
 		return ret;
 	if (req.reserved)
@@ -192,23 +196,37 @@ static long kslab_ioc_batch(struct file *file, void __user *arg, bool rent)
 				    u64_to_user_ptr(req.handles), req.count);
 }
 
-static long kslab_ioc_rent(struct file *file, void __user *arg)
+static long kslab_ioc_rent(struct file *file, unsigned long arg)
 {
 	return kslab_ioc_batch(file, arg, true);
 }
 
-static long kslab_ioc_return(struct file *file, void __user *arg)
+static long kslab_ioc_return(struct file *file, unsigned long arg)
 {
 	return kslab_ioc_batch(file, arg, false);
 }
 
-static long kslab_ioc_obj(struct file *file, void __user *arg, bool write)
+/* RENT_ONE: the argument is the cache id, the result the handle's low half. */
+static long kslab_ioc_rent_one(struct file *file, unsigned long arg)
+{
+	if (arg > U32_MAX)
+		return -ENOENT;
+	return kslab_session_rent_one(file->private_data, arg);
+}
+
+/* RETURN_ONE: the argument is the handle. */
+static long kslab_ioc_return_one(struct file *file, unsigned long arg)
+{
+	return kslab_session_return_one(file->private_data, arg);
+}
+
+static long kslab_ioc_obj(struct file *file, unsigned long arg, bool write)
 {
 	struct kslab_obj_io req;
 	u32 usize;
 	int ret;
 
-	ret = kslab_get_args(&req, sizeof(req), arg, &usize);
+	ret = kslab_get_args(&req, sizeof(req), (void __user *)arg, &usize);
 	if (ret)
 		return ret;
 	if (write)
@@ -216,19 +234,20 @@ static long kslab_ioc_obj(struct file *file, void __user *arg, bool write)
 	return kslab_session_obj_read(file->private_data, &req);
 }
 
-static long kslab_ioc_obj_write(struct file *file, void __user *arg)
+static long kslab_ioc_obj_write(struct file *file, unsigned long arg)
 {
 	return kslab_ioc_obj(file, arg, true);
 }
 
-static long kslab_ioc_obj_read(struct file *file, void __user *arg)
+static long kslab_ioc_obj_read(struct file *file, unsigned long arg)
 {
 	return kslab_ioc_obj(file, arg, false);
 }
 
 /* Out fields the caller passed in are ignored and overwritten. */
-static long kslab_ioc_stats(struct file *file, void __user *arg)
+static long kslab_ioc_stats(struct file *file, unsigned long uarg)
 {
+	void __user *arg = (void __user *)uarg;
 	struct kslab_stats req, st = {};
 	u32 usize;
 	int ret;
@@ -243,7 +262,7 @@ static long kslab_ioc_stats(struct file *file, void __user *arg)
 	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
-static long kslab_ioc_nop(struct file *file, void __user *arg)
+static long kslab_ioc_nop(struct file *file, unsigned long arg)
 {
 	return 0;
 }
@@ -253,8 +272,9 @@ static long kslab_ioc_nop(struct file *file, void __user *arg)
  * its per-thread results come back through a kernel array of at most
  * kslab_bench_max_threads() entries.
  */
-static long kslab_ioc_bench(struct file *file, void __user *arg)
+static long kslab_ioc_bench(struct file *file, unsigned long uarg)
 {
+	void __user *arg = (void __user *)uarg;
 	struct kslab_bench_thread *results = NULL;
 	u32 *cpus = NULL;
 	struct kslab_bench a;
@@ -319,6 +339,8 @@ static const struct kslab_ioctl_desc kslab_ioctls[KSLAB_CMD_NR] = {
 	KSLAB_IOCTL(KSLAB_CMD_STATS, true, kslab_ioc_stats),
 	KSLAB_IOCTL(KSLAB_CMD_NOP, false, kslab_ioc_nop),
 	KSLAB_IOCTL(KSLAB_CMD_BENCH, true, kslab_ioc_bench),
+	KSLAB_IOCTL(KSLAB_CMD_RENT_ONE, false, kslab_ioc_rent_one),
+	KSLAB_IOCTL(KSLAB_CMD_RETURN_ONE, false, kslab_ioc_return_one),
 };
 
 static u64 kslab_commands_mask(void)
@@ -348,8 +370,21 @@ static long kslab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (!desc->handler ||
 	    (cmd & ~ignore) != (kslab_ioctl_cmds[nr] & ~ignore))
 		return -ENOTTY;
-	return desc->handler(file, (void __user *)arg);
+	return desc->handler(file, arg);
 }
+
+#ifdef CONFIG_COMPAT
+/* A 32-bit caller's argument is 32 bits: RETURN_ONE's handle is not. */
+static long kslab_compat_ioctl(struct file *file, unsigned int cmd,
+			       unsigned long arg)
+{
+	if (cmd == KSLAB_IOC_RETURN_ONE)
+		return -ENOTTY;
+	return compat_ptr_ioctl(file, cmd, arg);
+}
+#else
+#define kslab_compat_ioctl NULL
+#endif
 
 /* ================== Device ================== */
 
@@ -375,7 +410,7 @@ static const struct file_operations kslab_fops = {
 	.open = kslab_open,
 	.release = kslab_release,
 	.unlocked_ioctl = kslab_ioctl,
-	.compat_ioctl = compat_ptr_ioctl,
+	.compat_ioctl = kslab_compat_ioctl,
 };
 
 static struct miscdevice kslab_miscdev = {

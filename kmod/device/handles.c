@@ -8,9 +8,12 @@
 #include <linux/cleanup.h>
 #include <linux/slab.h>
 
+#include <uapi/kslab.h>
+
 #include "handles.h"
 
-static_assert(64 - KSLAB_ID_SHIFT == 16, "cache ids are 16 bits");
+static_assert(KSLAB_INDEX_BITS + KSLAB_GEN_BITS == 31,
+	      "RENT_ONE returns slot and generation as a positive int");
 static_assert(KSLAB_CHUNK_SLOTS * sizeof(struct kslab_slot) <= PAGE_SIZE);
 
 /**

@@ -4,11 +4,13 @@
  * the handles that name them. The accessors every rent and return uses
  * are inlines here; growth and set-up are in handles.c. A handle is
  *
- *	cache id (16 bits) | generation (28 bits) | slot index (20 bits)
+ *	cache id (16 bits) | 0 | generation (14 bits) | slot index (17 bits)
  *
- * A slot's generation moves on every time the slot is freed, so a returned
- * (stale) handle no longer matches; it comes back only after 2^28 - 1
- * rents of the same slot.
+ * with the cache id in bits 32-47 (KSLAB_HANDLE() of the ABI), so that
+ * RENT_ONE can return the low 31 bits as the ioctl's int. A slot's
+ * generation moves on every time the slot is freed, so a returned (stale)
+ * handle no longer matches; it comes back only after 2^14 - 1 rents of
+ * the same slot.
  *
  * Locking: &kslab_handles.lock guards the slots and counts; growth of the
  * table is serialised by &kslab_handles.grow_lock, taken outside @lock.
@@ -35,9 +37,9 @@
 /* Largest cache id: the 16 top bits of a handle. */
 #define KSLAB_CACHE_ID_MAX	U16_MAX
 
-#define KSLAB_INDEX_BITS	20
-#define KSLAB_GEN_BITS		28
-#define KSLAB_ID_SHIFT		(KSLAB_INDEX_BITS + KSLAB_GEN_BITS)
+#define KSLAB_INDEX_BITS	17
+#define KSLAB_GEN_BITS		14
+#define KSLAB_ID_SHIFT		32
 #define KSLAB_INDEX_MASK	GENMASK_ULL(KSLAB_INDEX_BITS - 1, 0)
 #define KSLAB_GEN_MASK		GENMASK(KSLAB_GEN_BITS - 1, 0)
 #define KSLAB_SLOTS_MAX		BIT(KSLAB_INDEX_BITS)
@@ -142,7 +144,8 @@ kslab_handles_find(struct kslab_handles *t, u64 handle, u32 *index)
 	struct kslab_slot *slot;
 
 	lockdep_assert_held(&t->lock);
-	if (handle >> KSLAB_ID_SHIFT != t->id || i >= t->nr_slots)
+	if (handle >> KSLAB_ID_SHIFT != t->id || handle & BIT_ULL(31) ||
+	    i >= t->nr_slots)
 		return NULL;
 	i = array_index_nospec(i, t->nr_slots);
 	slot = kslab_handles_slot(t, i);

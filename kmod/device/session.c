@@ -337,6 +337,45 @@ int kslab_session_stats(struct kslab_session *s, u32 id,
 
 /* ================== Rent and return ================== */
 
+/* Put @obj in the slot taken for it, or free the slot when @obj is NULL. */
+static void kslab_slot_fill(struct kslab_scache *c, u32 index, void *obj)
+{
+	struct kslab_slot *slot = kslab_handles_slot(&c->table, index);
+
+	lockdep_assert_held(&c->table.lock);
+	if (!obj) {
+		kslab_handles_put(&c->table, index);
+		return;
+	}
+	slot->obj = obj;
+	slot->written = 0;
+	c->table.nr_rented++;
+}
+
+/*
+ * Invalidate @handle: the object it names, or NULL when it names no rented
+ * object of @c or the object is pinned (the last unpin gives it back).
+ * Return: 0, or -ENOENT for a bad handle.
+ */
+static int kslab_slot_take(struct kslab_scache *c, u64 handle, void **obj)
+{
+	struct kslab_slot *slot;
+	u32 index;
+
+	lockdep_assert_held(&c->table.lock);
+	*obj = NULL;
+	slot = kslab_handles_find(&c->table, handle, &index);
+	if (!slot)
+		return -ENOENT;
+	if (slot->pins) {
+		slot->dead = true;
+		return 0;
+	}
+	*obj = slot->obj;
+	kslab_handles_put(&c->table, index);
+	return 0;
+}
+
 /*
  * Rent @n (at most KSLAB_STEP) objects, already charged, and copy their
  * handles to @uh. The slots are filled only once the user has the handles.
@@ -365,17 +404,8 @@ static int kslab_rent_step(struct kslab_scache *c, u64 __user *uh,
 		ret = -EFAULT;
 	}
 	spin_lock(&c->table.lock);
-	for (i = 0; i < n; i++) {
-		struct kslab_slot *slot = kslab_handles_slot(&c->table, idx[i]);
-
-		if (i >= got) {
-			kslab_handles_put(&c->table, idx[i]);
-			continue;
-		}
-		slot->obj = objs[i];
-		slot->written = 0;
-		c->table.nr_rented++;
-	}
+	for (i = 0; i < n; i++)
+		kslab_slot_fill(c, idx[i], i < got ? objs[i] : NULL);
 	spin_unlock(&c->table.lock);
 	return got ?: ret ?: -ENOMEM;
 }
@@ -438,22 +468,15 @@ static int kslab_return_step(struct kslab_scache *c, const u64 __user *uh,
 	u64 handles[KSLAB_STEP];
 	void *objs[KSLAB_STEP];
 	unsigned int i, nr_objs = 0;
-	struct kslab_slot *slot;
-	u32 index;
 
 	if (copy_from_user(handles, uh, n * sizeof(*handles)))
 		return -EFAULT;
 	spin_lock(&c->table.lock);
 	for (i = 0; i < n; i++) {
-		slot = kslab_handles_find(&c->table, handles[i], &index);
-		if (!slot)
+		if (kslab_slot_take(c, handles[i], &objs[nr_objs]))
 			break;
-		if (slot->pins) {
-			slot->dead = true;
-			continue;
-		}
-		objs[nr_objs++] = slot->obj;
-		kslab_handles_put(&c->table, index);
+		if (objs[nr_objs])
+			nr_objs++;
 	}
 	spin_unlock(&c->table.lock);
 	if (nr_objs) {
@@ -502,6 +525,75 @@ long kslab_session_return(struct kslab_session *s, u32 id,
 			break;
 	}
 	return done ?: ret;
+}
+
+/**
+ * kslab_session_rent_one() - KSLAB_IOC_RENT_ONE: rent one object.
+ * @s: the session.
+ * @id: the cache.
+ *
+ * Context: process context; may sleep.
+ * Return: the low 31 bits of the object's handle (positive; the cache id is
+ * the rest), or as kslab_session_rent() of one handle: -ENOENT, -ENOSPC,
+ * -ENOMEM.
+ */
+long kslab_session_rent_one(struct kslab_session *s, u32 id)
+{
+	struct kslab_scache *c;
+	void *obj;
+	u32 index;
+	long ret;
+
+	guard(rwsem_read)(&s->rwsem);
+	c = kslab_cache_get(s, id);
+	if (!c)
+		return -ENOENT;
+	ret = kslab_charge(s, 1, c->pool.object_size);
+	if (ret)
+		return ret;
+	ret = kslab_handles_get(&c->table, 1, &index);
+	if (ret)
+		goto err;
+	obj = kslab_pool_rent(&c->pool, KSLAB_SESSION_GFP);
+	spin_lock(&c->table.lock);
+	kslab_slot_fill(c, index, obj);
+	if (obj)
+		ret = lower_32_bits(kslab_handles_handle(&c->table, index));
+	spin_unlock(&c->table.lock);
+	if (obj)
+		return ret;
+	ret = -ENOMEM;
+err:
+	kslab_uncharge(c, 1);
+	return ret;
+}
+
+/**
+ * kslab_session_return_one() - KSLAB_IOC_RETURN_ONE: return one object.
+ * @s: the session.
+ * @handle: the object's handle, which names its cache.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or -ENOENT when @handle names no rented object of @s.
+ */
+int kslab_session_return_one(struct kslab_session *s, u64 handle)
+{
+	struct kslab_scache *c;
+	void *obj;
+	int ret;
+
+	guard(rwsem_read)(&s->rwsem);
+	c = kslab_cache_get(s, handle >> KSLAB_ID_SHIFT);
+	if (!c)
+		return -ENOENT;
+	spin_lock(&c->table.lock);
+	ret = kslab_slot_take(c, handle, &obj);
+	spin_unlock(&c->table.lock);
+	if (obj) {
+		kslab_pool_return(&c->pool, obj);
+		kslab_uncharge(c, 1);
+	}
+	return ret;
 }
 
 /* ================== Object I/O ================== */

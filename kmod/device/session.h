@@ -34,6 +34,8 @@ long kslab_session_rent(struct kslab_session *s, u32 id,
 			u64 __user *handles, unsigned int count);
 long kslab_session_return(struct kslab_session *s, u32 id,
 			  const u64 __user *handles, unsigned int count);
+long kslab_session_rent_one(struct kslab_session *s, u32 id);
+int kslab_session_return_one(struct kslab_session *s, u64 handle);
 int kslab_session_obj_write(struct kslab_session *s,
 			    const struct kslab_obj_io *io);
 int kslab_session_obj_read(struct kslab_session *s,

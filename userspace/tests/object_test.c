@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kselftest: RENT, RETURN, OBJ_WRITE, OBJ_READ and STATS on one cache of
+ * kselftest: RENT, RETURN, RENT_ONE, RETURN_ONE, OBJ_WRITE, OBJ_READ and
+ * STATS on one cache of
  * every backend the module has: handles, batches, stale and foreign
  * handles, bounds, bad pointers, and what a rented object may show.
  */
@@ -55,6 +56,68 @@ TEST_F(obj, rent_return)
 	EXPECT_EQ(10, active_objects(self->fd, self->id));
 	EXPECT_EQ(10, kslab_dev_return(self->fd, self->id, h, 10));
 	EXPECT_EQ(0, active_objects(self->fd, self->id));
+}
+
+/* RENT_ONE's result is the handle: positive, and as good as RENT's. */
+TEST_F(obj, one_rent_return)
+{
+	unsigned char buf[4] = "abc", out[4];
+	int64_t h[10];
+	int i, j;
+
+	for (i = 0; i < 10; i++) {
+		h[i] = kslab_dev_rent_one(self->fd, self->id);
+		ASSERT_LT(0, h[i]) TH_LOG("%s", strerror((int)-h[i]));
+		EXPECT_EQ(0, (uint64_t)h[i] & ~0xffff7fffffffULL);
+		EXPECT_EQ(self->id, (uint64_t)h[i] >> 32);
+		for (j = 0; j < i; j++)
+			EXPECT_NE(h[i], h[j]);
+	}
+	EXPECT_EQ(10, active_objects(self->fd, self->id));
+	ASSERT_EQ(0, kslab_dev_obj_write(self->fd, self->id, h[3], 0, buf, 3));
+	ASSERT_EQ(0, kslab_dev_obj_read(self->fd, self->id, h[3], 0, out, 4));
+	EXPECT_EQ(0, memcmp(out, "abc", 4));
+	for (i = 0; i < 10; i++)
+		EXPECT_EQ(0, kslab_dev_return_one(self->fd, h[i]));
+	EXPECT_EQ(0, active_objects(self->fd, self->id));
+	for (i = 0; i < 10; i++)
+		EXPECT_EQ(-ENOENT, kslab_dev_return_one(self->fd, h[i]));
+	EXPECT_EQ(-ENOENT, kslab_dev_obj_read(self->fd, self->id, h[3], 0,
+					      out, 1));
+}
+
+/* The single and the batched commands share one set of handles. */
+TEST_F(obj, one_mixes_with_batch)
+{
+	uint64_t h[2];
+
+	h[0] = kslab_dev_rent_one(self->fd, self->id);
+	ASSERT_LT(0, (int64_t)h[0]);
+	ASSERT_EQ(1, kslab_dev_rent(self->fd, self->id, h + 1, 1));
+	EXPECT_EQ(0, kslab_dev_return_one(self->fd, h[1]));
+	EXPECT_EQ(1, kslab_dev_return(self->fd, self->id, h, 1));
+	EXPECT_EQ(-ENOENT, kslab_dev_return(self->fd, self->id, h, 2));
+	EXPECT_EQ(-ENOENT, kslab_dev_return_one(self->fd, h[0]));
+	EXPECT_EQ(0, active_objects(self->fd, self->id));
+}
+
+/* RETURN_ONE of what names nothing here: -ENOENT, and nothing moves. */
+TEST_F(obj, one_bad_handles)
+{
+	int64_t h = kslab_dev_rent_one(self->fd, self->id);
+	/* its own handle with a bit that is always clear set, or another id */
+	uint64_t bad[] = { 0, ~0ULL, 1, 1ULL << 63, h | 1ULL << 63,
+			   h | 1ULL << 31, h | 1ULL << 48, h ^ 1ULL << 47,
+			   (uint32_t)h };
+	unsigned int i;
+
+	ASSERT_LT(0, h);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		EXPECT_EQ(-ENOENT, kslab_dev_return_one(self->fd, bad[i]));
+	EXPECT_EQ(-ENOENT, kslab_dev_rent_one(self->fd, 0));
+	EXPECT_EQ(-ENOENT, kslab_dev_rent_one(self->fd, ~0U));
+	EXPECT_EQ(1, active_objects(self->fd, self->id));
+	EXPECT_EQ(0, kslab_dev_return_one(self->fd, h));
 }
 
 TEST_F(obj, stats)

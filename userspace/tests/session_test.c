@@ -53,6 +53,8 @@ TEST(isolation)
 	/* ... nor is a's handle one of b's objects. */
 	EXPECT_EQ(-ENOENT, kslab_dev_return(b, idb, &h, 1));
 	EXPECT_EQ(-ENOENT, kslab_dev_obj_write(b, idb, h, 0, &c, 1));
+	EXPECT_EQ(-ENOENT, kslab_dev_return_one(b, h));
+	EXPECT_EQ(-ENOENT, kslab_dev_rent_one(b, ida));
 	EXPECT_EQ(0, active_objects(b, idb));
 	EXPECT_EQ(1, active_objects(a, ida));
 	EXPECT_EQ(1, kslab_dev_return(a, ida, &h, 1));
@@ -240,8 +242,13 @@ TEST_F(limits, max_objects)
 	EXPECT_EQ(10, kslab_dev_rent(self->fd, id, h, 10));
 	EXPECT_EQ(6, kslab_dev_rent(self->fd, id, h + 10, 6));
 	EXPECT_EQ(-ENOSPC, kslab_dev_rent(self->fd, id, h + 16, 1));
+	EXPECT_EQ(-ENOSPC, kslab_dev_rent_one(self->fd, id));
 	EXPECT_EQ(16, active_objects(self->fd, id));
 	EXPECT_EQ(1, kslab_dev_return(self->fd, id, h, 1));
+	h[0] = kslab_dev_rent_one(self->fd, id);
+	EXPECT_LT(0, (int64_t)h[0]);
+	EXPECT_EQ(-ENOSPC, kslab_dev_rent_one(self->fd, id));
+	EXPECT_EQ(0, kslab_dev_return_one(self->fd, h[0]));
 	EXPECT_EQ(1, kslab_dev_rent(self->fd, id, h, 1));
 	EXPECT_EQ(16, kslab_dev_return(self->fd, id, h, 16));
 }
@@ -269,6 +276,7 @@ TEST_F(limits, max_bytes)
 	/* 8 KiB rented in all, across caches. */
 	EXPECT_EQ(-ENOSPC, kslab_dev_rent(self->fd, small, h + 5, 1));
 	EXPECT_EQ(-ENOSPC, kslab_dev_rent(self->fd, big, h + 5, 1));
+	EXPECT_EQ(-ENOSPC, kslab_dev_rent_one(self->fd, small));
 	EXPECT_EQ(1, kslab_dev_return(self->fd, big, h, 1));
 	EXPECT_EQ(1, kslab_dev_rent(self->fd, big, h, 1));
 }
