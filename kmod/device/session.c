@@ -19,15 +19,25 @@
  * bytes of the object were written (or zeroed) in this rent; bytes past
  * that read as zero, so a rent never shows what an earlier user left.
  *
+ * The threads of a session share its file; a RENT_ONE or RETURN_ONE
+ * takes no lock they share:
+ *  - the cache is found in the session's xarray under RCU and held by a
+ *    read of its percpu_rw_semaphore (a per-CPU count); only destroy
+ *    writes it, so a command never runs on a cache being torn down;
+ *  - the handle table (handles.h) has per-CPU free slots and a cmpxchg
+ *    per slot;
+ *  - the object and byte limits are per-CPU reserves over a shared count
+ *    (Budget below), exact at the limit.
+ * The one atomic a round trip may share with another CPU is the slot's
+ * state, when the object is returned on a CPU other than its renter's.
+ *
  * Locking, outermost first:
- *   kslab_session.rwsem: the caches (the xarray and each cache's life).
- *	Read by every command on an existing cache, written by create,
- *	destroy; release needs none (no other user is left).
- *   kslab_handles.grow_lock: growth of the slot table.
- *   kslab_handles.lock (spinlock): slots, free list, counts. Never held
- *	across a user copy or a call into the pool.
- * The session's object and byte counts are atomics, charged before a rent
- * and uncharged when an object is back in its pool.
+ *   1. kslab_session.lock (mutex): create, destroy, and a lookup that
+ *	found its cache's gate held by a destroy.
+ *   2. kslab_scache.gate (percpu_rw_semaphore): the life of a cache. Read
+ *	by every command on it, written by destroy.
+ *   3. the handle table's locks (handles.h), never held across a user
+ *	copy or a call into the pool.
  */
 #include <linux/atomic.h>
 #include <linux/idr.h>
@@ -35,7 +45,8 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/nospec.h>
-#include <linux/rwsem.h>
+#include <linux/percpu-rwsem.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -65,11 +76,52 @@ MODULE_PARM_DESC(max_bytes, "Most object bytes one session may rent (default 64 
 
 /* Handles copied per step of a batch (on the stack). */
 #define KSLAB_STEP		32
+static_assert(KSLAB_STEP <= KSLAB_FREE_BATCH);
+
+/* What a CPU takes from a session's limits at a time. */
+#define KSLAB_BUDGET_BATCH_OBJECTS	64
+#define KSLAB_BUDGET_BATCH_BYTES	(256 * 1024)
+
+/**
+ * enum kslab_budget_item - the limits of a session.
+ * @KSLAB_BUDGET_OBJECTS: objects rented, against max_objects.
+ * @KSLAB_BUDGET_BYTES: object bytes rented or reserved by a fixed-size
+ *	backend, against max_bytes.
+ * @KSLAB_BUDGET_NR: number of limits.
+ */
+enum kslab_budget_item {
+	KSLAB_BUDGET_OBJECTS,
+	KSLAB_BUDGET_BYTES,
+	KSLAB_BUDGET_NR,
+};
+
+/**
+ * struct kslab_budget_cpu - what one CPU holds of a session's limits.
+ * @avail: taken from &kslab_budget.held, not used yet.
+ */
+struct kslab_budget_cpu {
+	atomic_long_t avail[KSLAB_BUDGET_NR];
+};
+
+/**
+ * struct kslab_budget - a session's limits.
+ * @held: what is charged or sits in a CPU's @cpu reserve.
+ * @max: the limits.
+ * @batch: what a CPU takes at a time.
+ * @cpu: the CPUs' reserves.
+ */
+struct kslab_budget {
+	atomic_long_t held[KSLAB_BUDGET_NR];
+	long max[KSLAB_BUDGET_NR];
+	long batch[KSLAB_BUDGET_NR];
+	struct kslab_budget_cpu __percpu *cpu;
+};
 
 /**
  * struct kslab_scache - a cache of a session.
  * @pool: the backend's pool.
  * @session: the owner.
+ * @gate: read by every command on the cache, written by destroy.
  * @table: the slots of its rented objects and their handles.
  * @reserved: bytes of the session's max_bytes its capacity holds (a
  *	fixed-size backend's capacity * object size; 0 for the others).
@@ -77,30 +129,26 @@ MODULE_PARM_DESC(max_bytes, "Most object bytes one session may rent (default 64 
 struct kslab_scache {
 	struct kslab_pool pool;
 	struct kslab_session *session;
+	struct percpu_rw_semaphore gate;
 	struct kslab_handles table;
 	long reserved;
 };
 
 /**
  * struct kslab_session - one open file of /dev/kslab.
- * @rwsem: guards @caches, @nr_caches and the life of each cache.
- * @caches: cache id -> &struct kslab_scache.
+ * @lock: serialises create and destroy; guards @nr_caches.
+ * @caches: cache id -> &struct kslab_scache; read under RCU.
  * @nr_caches: caches held.
- * @objects: objects rented (charged), against @max_objects.
- * @bytes: object bytes rented (charged), against @max_bytes.
  * @max_caches: the module parameter when the session was opened.
- * @max_objects: ditto.
- * @max_bytes: ditto.
+ * @budget: objects and bytes rented, against the module parameters
+ *	max_objects and max_bytes when the session was opened.
  */
 struct kslab_session {
-	struct rw_semaphore rwsem;
+	struct mutex lock;		/* see the kernel-doc above */
 	struct xarray caches;
 	unsigned int nr_caches;
-	atomic_long_t objects;
-	atomic_long_t bytes;
 	unsigned int max_caches;
-	long max_objects;
-	long max_bytes;
+	struct kslab_budget budget;
 };
 
 static DEFINE_IDA(kslab_cache_ida);
@@ -123,7 +171,18 @@ static int kslab_cache_id_alloc(void)
 
 /* ================== Budget ================== */
 
-static bool kslab_budget_take(atomic_long_t *v, long n, long max)
+/*
+ * Each limit is a shared count of what the session holds (charged, or
+ * reserved by a CPU) and a per-CPU reserve taken from it in batches, so
+ * that a rent and a return touch only their CPU's reserve (an atomic on a
+ * line of that CPU; a task that migrates meanwhile only uses another
+ * CPU's). When the shared count cannot give what a charge needs, every
+ * CPU's reserve goes back to it and the charge is tried once more: a
+ * charge fails only when what is charged leaves no room.
+ */
+
+/* Add @n to @v unless that passes @max. */
+static bool kslab_take(atomic_long_t *v, long n, long max)
 {
 	long old = atomic_long_read(v);
 
@@ -134,12 +193,69 @@ static bool kslab_budget_take(atomic_long_t *v, long n, long max)
 	return true;
 }
 
-static int kslab_charge(struct kslab_session *s, long n, long bytes)
+/* Take @n from @v when it has that much. */
+static bool kslab_take_local(atomic_long_t *v, long n)
 {
-	if (!kslab_budget_take(&s->objects, n, s->max_objects))
+	long old = atomic_long_read(v);
+
+	do {
+		if (old < n)
+			return false;
+	} while (!atomic_long_try_cmpxchg(v, &old, old - n));
+	return true;
+}
+
+/* Take @n of item @k from the shared count, the CPUs' reserves drained. */
+static bool kslab_budget_take_exact(struct kslab_budget *b,
+				    enum kslab_budget_item k, long n)
+{
+	int cpu;
+
+	if (kslab_take(&b->held[k], n, b->max[k]))
+		return true;
+	for_each_possible_cpu(cpu) {
+		atomic_long_t *avail = &per_cpu_ptr(b->cpu, cpu)->avail[k];
+
+		atomic_long_sub(atomic_long_xchg(avail, 0), &b->held[k]);
+	}
+	return kslab_take(&b->held[k], n, b->max[k]);
+}
+
+static bool kslab_budget_charge(struct kslab_budget *b,
+				enum kslab_budget_item k, long n)
+{
+	atomic_long_t *avail = &raw_cpu_ptr(b->cpu)->avail[k];
+
+	if (likely(kslab_take_local(avail, n)))
+		return true;
+	if (kslab_take(&b->held[k], n + b->batch[k], b->max[k])) {
+		atomic_long_add(b->batch[k], avail);
+		return true;
+	}
+	return kslab_budget_take_exact(b, k, n);
+}
+
+/* Give @n back to this CPU's reserve; what passes two batches goes back. */
+static void kslab_budget_uncharge(struct kslab_budget *b,
+				  enum kslab_budget_item k, long n)
+{
+	atomic_long_t *avail = &raw_cpu_ptr(b->cpu)->avail[k];
+	long v = atomic_long_add_return(n, avail);
+
+	if (unlikely(v > 2 * b->batch[k]) &&
+	    atomic_long_try_cmpxchg(avail, &v, b->batch[k]))
+		atomic_long_sub(v - b->batch[k], &b->held[k]);
+}
+
+static int kslab_charge(struct kslab_scache *c, long n)
+{
+	struct kslab_budget *b = &c->session->budget;
+
+	if (!kslab_budget_charge(b, KSLAB_BUDGET_OBJECTS, n))
 		return -ENOSPC;
-	if (!kslab_budget_take(&s->bytes, bytes, s->max_bytes)) {
-		atomic_long_sub(n, &s->objects);
+	if (!kslab_budget_charge(b, KSLAB_BUDGET_BYTES,
+				 n * c->pool.object_size)) {
+		kslab_budget_uncharge(b, KSLAB_BUDGET_OBJECTS, n);
 		return -ENOSPC;
 	}
 	return 0;
@@ -147,55 +263,94 @@ static int kslab_charge(struct kslab_session *s, long n, long bytes)
 
 static void kslab_uncharge(struct kslab_scache *c, long n)
 {
-	atomic_long_sub(n, &c->session->objects);
-	atomic_long_sub(n * c->pool.object_size, &c->session->bytes);
+	struct kslab_budget *b = &c->session->budget;
+
+	kslab_budget_uncharge(b, KSLAB_BUDGET_OBJECTS, n);
+	kslab_budget_uncharge(b, KSLAB_BUDGET_BYTES, n * c->pool.object_size);
 }
 
 /* ================== Caches ================== */
 
-/* The cache @id of @s; the caller holds @s->rwsem. */
-static struct kslab_scache *kslab_cache_get(struct kslab_session *s, u32 id)
+/*
+ * kslab_cache_enter() - the cache @id of @s, its gate held for reading, or
+ * NULL. Lock-free unless a destroy holds the gate: then wait for it under
+ * @s->lock, where the cache is either gone or stays.
+ */
+static struct kslab_scache *kslab_cache_enter(struct kslab_session *s, u32 id)
 {
-	lockdep_assert_held(&s->rwsem);
-	return id ? xa_load(&s->caches, id) : NULL;
+	struct kslab_scache *c;
+
+	rcu_read_lock();
+	c = xa_load(&s->caches, id);
+	if (likely(c && percpu_down_read_trylock(&c->gate))) {
+		rcu_read_unlock();
+		return c;
+	}
+	rcu_read_unlock();
+	if (!c)
+		return NULL;
+	guard(mutex)(&s->lock);
+	c = xa_load(&s->caches, id);
+	if (c)
+		percpu_down_read(&c->gate);
+	return c;
+}
+
+static void kslab_cache_exit(struct kslab_scache *c)
+{
+	percpu_up_read(&c->gate);
 }
 
 static struct kslab_scache *kslab_scache_new(struct kslab_session *s)
 {
 	struct kslab_scache *c = kzalloc(sizeof(*c), KSLAB_SESSION_GFP);
-	int id;
+	int id, ret;
 
 	if (!c)
 		return ERR_PTR(-ENOMEM);
+	ret = percpu_init_rwsem(&c->gate);
+	if (ret)
+		goto err_free;
 	id = kslab_cache_id_alloc();
 	if (id < 0) {
-		kfree(c);
-		return ERR_PTR(id);
+		ret = id;
+		goto err_gate;
 	}
+	ret = kslab_handles_init(&c->table, id);
+	if (ret)
+		goto err_id;
 	c->session = s;
-	kslab_handles_init(&c->table, id);
 	return c;
+
+err_id:
+	ida_free(&kslab_cache_ida, id);
+err_gate:
+	percpu_free_rwsem(&c->gate);
+err_free:
+	kfree(c);
+	return ERR_PTR(ret);
 }
 
 /* Free the table, the id and the reserve; the pool is gone or never was. */
 static void kslab_scache_free(struct kslab_scache *c)
 {
-	atomic_long_sub(c->reserved, &c->session->bytes);
+	atomic_long_sub(c->reserved, &c->session->budget.held[KSLAB_BUDGET_BYTES]);
 	kslab_handles_destroy(&c->table);
 	ida_free(&kslab_cache_ida, c->table.id);
+	percpu_free_rwsem(&c->gate);
 	kfree(c);
 }
 
 /* Give every rented object back, destroy the pool, free the cache. */
 static void kslab_scache_teardown(struct kslab_scache *c)
 {
+	void *obj;
 	u32 i;
 
 	for (i = 0; i < c->table.nr_slots; i++) {
-		struct kslab_slot *slot = kslab_handles_slot(&c->table, i);
-
-		if (slot->obj)
-			kslab_pool_return(&c->pool, slot->obj);
+		obj = kslab_handles_rented(&c->table, i);
+		if (obj)
+			kslab_pool_return(&c->pool, obj);
 	}
 	kslab_pool_destroy(&c->pool);
 	kslab_scache_free(c);
@@ -233,7 +388,7 @@ int kslab_session_create(struct kslab_session *s, unsigned int backend,
 	if (ret)
 		return ret;
 	pa.flags |= KSLAB_CACHE_ACCOUNT;
-	guard(rwsem_write)(&s->rwsem);
+	guard(mutex)(&s->lock);
 	if (s->nr_caches >= s->max_caches)
 		return -ENOSPC;
 	c = kslab_scache_new(s);
@@ -242,7 +397,8 @@ int kslab_session_create(struct kslab_session *s, unsigned int backend,
 	if (KSLAB_BACKENDS_FIXED & BIT_ULL(backend))
 		reserve = (long)(pa.capacity ?: KSLAB_CAPACITY_DEFAULT) *
 			  pa.object_size;
-	if (!kslab_budget_take(&s->bytes, reserve, s->max_bytes)) {
+	if (reserve &&
+	    !kslab_budget_take_exact(&s->budget, KSLAB_BUDGET_BYTES, reserve)) {
 		ret = -ENOSPC;
 		goto err_free;
 	}
@@ -277,15 +433,21 @@ int kslab_session_destroy(struct kslab_session *s, u32 id)
 {
 	struct kslab_scache *c;
 
-	scoped_guard(rwsem_write, &s->rwsem) {
-		c = kslab_cache_get(s, id);
+	scoped_guard(mutex, &s->lock) {
+		c = xa_load(&s->caches, id);
 		if (!c)
 			return -ENOENT;
-		if (READ_ONCE(c->table.nr_rented))
+		percpu_down_write(&c->gate);
+		if (kslab_handles_busy(&c->table)) {
+			percpu_up_write(&c->gate);
 			return -EBUSY;
+		}
 		xa_erase(&s->caches, id);
 		s->nr_caches--;
 	}
+	/* No lookup still holds @c without having seen the gate held. */
+	synchronize_rcu();
+	percpu_up_write(&c->gate);
 	kslab_scache_teardown(c);
 	return 0;
 }
@@ -303,13 +465,14 @@ int kslab_session_destroy(struct kslab_session *s, u32 id)
 int kslab_session_tune(struct kslab_session *s, u32 id,
 		       unsigned int magazine_size)
 {
-	struct kslab_scache *c;
+	struct kslab_scache *c = kslab_cache_enter(s, id);
+	int ret;
 
-	guard(rwsem_read)(&s->rwsem);
-	c = kslab_cache_get(s, id);
 	if (!c)
 		return -ENOENT;
-	return kslab_pool_tune(&c->pool, magazine_size);
+	ret = kslab_pool_tune(&c->pool, magazine_size);
+	kslab_cache_exit(c);
+	return ret;
 }
 
 /**
@@ -324,57 +487,17 @@ int kslab_session_tune(struct kslab_session *s, u32 id,
 int kslab_session_stats(struct kslab_session *s, u32 id,
 			struct kslab_stats *stats)
 {
-	struct kslab_scache *c;
+	struct kslab_scache *c = kslab_cache_enter(s, id);
 
-	guard(rwsem_read)(&s->rwsem);
-	c = kslab_cache_get(s, id);
 	if (!c)
 		return -ENOENT;
 	kslab_pool_stats(&c->pool, stats);
 	stats->cache_id = id;
+	kslab_cache_exit(c);
 	return 0;
 }
 
 /* ================== Rent and return ================== */
-
-/* Put @obj in the slot taken for it, or free the slot when @obj is NULL. */
-static void kslab_slot_fill(struct kslab_scache *c, u32 index, void *obj)
-{
-	struct kslab_slot *slot = kslab_handles_slot(&c->table, index);
-
-	lockdep_assert_held(&c->table.lock);
-	if (!obj) {
-		kslab_handles_put(&c->table, index);
-		return;
-	}
-	slot->obj = obj;
-	slot->written = 0;
-	c->table.nr_rented++;
-}
-
-/*
- * Invalidate @handle: the object it names, or NULL when it names no rented
- * object of @c or the object is pinned (the last unpin gives it back).
- * Return: 0, or -ENOENT for a bad handle.
- */
-static int kslab_slot_take(struct kslab_scache *c, u64 handle, void **obj)
-{
-	struct kslab_slot *slot;
-	u32 index;
-
-	lockdep_assert_held(&c->table.lock);
-	*obj = NULL;
-	slot = kslab_handles_find(&c->table, handle, &index);
-	if (!slot)
-		return -ENOENT;
-	if (slot->pins) {
-		slot->dead = true;
-		return 0;
-	}
-	*obj = slot->obj;
-	kslab_handles_put(&c->table, index);
-	return 0;
-}
 
 /*
  * Rent @n (at most KSLAB_STEP) objects, already charged, and copy their
@@ -394,19 +517,19 @@ static int kslab_rent_step(struct kslab_scache *c, u64 __user *uh,
 	if (ret)
 		return ret;
 	got = kslab_pool_rent_bulk(&c->pool, KSLAB_SESSION_GFP, n, objs);
-	spin_lock(&c->table.lock);
 	for (i = 0; i < got; i++)
 		handles[i] = kslab_handles_handle(&c->table, idx[i]);
-	spin_unlock(&c->table.lock);
 	if (got && copy_to_user(uh, handles, got * sizeof(*handles))) {
 		kslab_pool_return_bulk(&c->pool, got, objs);
 		got = 0;
 		ret = -EFAULT;
 	}
-	spin_lock(&c->table.lock);
-	for (i = 0; i < n; i++)
-		kslab_slot_fill(c, idx[i], i < got ? objs[i] : NULL);
-	spin_unlock(&c->table.lock);
+	for (i = 0; i < n; i++) {
+		if (i < got)
+			kslab_handles_fill(&c->table, idx[i], objs[i]);
+		else
+			kslab_handles_release(&c->table, idx[i]);
+	}
 	return got ?: ret ?: -ENOMEM;
 }
 
@@ -431,17 +554,16 @@ long kslab_session_rent(struct kslab_session *s, u32 id,
 {
 	struct kslab_scache *c;
 	unsigned int done = 0;
-	int ret = 0;
+	int ret;
 
 	if (!count || count > KSLAB_BATCH_MAX)
 		return -EINVAL;
-	guard(rwsem_read)(&s->rwsem);
-	c = kslab_cache_get(s, id);
+	c = kslab_cache_enter(s, id);
 	if (!c)
 		return -ENOENT;
-	ret = kslab_charge(s, count, (long)count * c->pool.object_size);
+	ret = kslab_charge(c, count);
 	if (ret)
-		return ret;
+		goto out;
 	while (done < count) {
 		unsigned int n = min(count - done, KSLAB_STEP);
 
@@ -453,7 +575,10 @@ long kslab_session_rent(struct kslab_session *s, u32 id,
 		if (ret != n)
 			break;
 	}
-	kslab_uncharge(c, count - done);
+	if (done < count)
+		kslab_uncharge(c, count - done);
+out:
+	kslab_cache_exit(c);
 	return done ?: ret;
 }
 
@@ -468,17 +593,17 @@ static int kslab_return_step(struct kslab_scache *c, const u64 __user *uh,
 	u64 handles[KSLAB_STEP];
 	void *objs[KSLAB_STEP];
 	unsigned int i, nr_objs = 0;
+	void *obj;
 
 	if (copy_from_user(handles, uh, n * sizeof(*handles)))
 		return -EFAULT;
-	spin_lock(&c->table.lock);
 	for (i = 0; i < n; i++) {
-		if (kslab_slot_take(c, handles[i], &objs[nr_objs]))
+		obj = kslab_handles_take(&c->table, handles[i]);
+		if (IS_ERR(obj))
 			break;
-		if (objs[nr_objs])
-			nr_objs++;
+		if (obj)
+			objs[nr_objs++] = obj;
 	}
-	spin_unlock(&c->table.lock);
 	if (nr_objs) {
 		kslab_pool_return_bulk(&c->pool, nr_objs, objs);
 		kslab_uncharge(c, nr_objs);
@@ -511,8 +636,7 @@ long kslab_session_return(struct kslab_session *s, u32 id,
 
 	if (!count || count > KSLAB_BATCH_MAX)
 		return -EINVAL;
-	guard(rwsem_read)(&s->rwsem);
-	c = kslab_cache_get(s, id);
+	c = kslab_cache_enter(s, id);
 	if (!c)
 		return -ENOENT;
 	while (done < count) {
@@ -524,6 +648,7 @@ long kslab_session_return(struct kslab_session *s, u32 id,
 		if (ret != n)
 			break;
 	}
+	kslab_cache_exit(c);
 	return done ?: ret;
 }
 
@@ -539,32 +664,31 @@ long kslab_session_return(struct kslab_session *s, u32 id,
  */
 long kslab_session_rent_one(struct kslab_session *s, u32 id)
 {
-	struct kslab_scache *c;
+	struct kslab_scache *c = kslab_cache_enter(s, id);
 	void *obj;
 	u32 index;
 	long ret;
 
-	guard(rwsem_read)(&s->rwsem);
-	c = kslab_cache_get(s, id);
 	if (!c)
 		return -ENOENT;
-	ret = kslab_charge(s, 1, c->pool.object_size);
+	ret = kslab_charge(c, 1);
 	if (ret)
-		return ret;
+		goto out;
 	ret = kslab_handles_get(&c->table, 1, &index);
 	if (ret)
 		goto err;
 	obj = kslab_pool_rent(&c->pool, KSLAB_SESSION_GFP);
-	spin_lock(&c->table.lock);
-	kslab_slot_fill(c, index, obj);
-	if (obj)
+	if (obj) {
 		ret = lower_32_bits(kslab_handles_handle(&c->table, index));
-	spin_unlock(&c->table.lock);
-	if (obj)
-		return ret;
+		kslab_handles_fill(&c->table, index, obj);
+		goto out;
+	}
+	kslab_handles_release(&c->table, index);
 	ret = -ENOMEM;
 err:
 	kslab_uncharge(c, 1);
+out:
+	kslab_cache_exit(c);
 	return ret;
 }
 
@@ -578,22 +702,18 @@ err:
  */
 int kslab_session_return_one(struct kslab_session *s, u64 handle)
 {
-	struct kslab_scache *c;
+	struct kslab_scache *c = kslab_cache_enter(s, handle >> KSLAB_ID_SHIFT);
 	void *obj;
-	int ret;
 
-	guard(rwsem_read)(&s->rwsem);
-	c = kslab_cache_get(s, handle >> KSLAB_ID_SHIFT);
 	if (!c)
 		return -ENOENT;
-	spin_lock(&c->table.lock);
-	ret = kslab_slot_take(c, handle, &obj);
-	spin_unlock(&c->table.lock);
-	if (obj) {
+	obj = kslab_handles_take(&c->table, handle);
+	if (obj && !IS_ERR(obj)) {
 		kslab_pool_return(&c->pool, obj);
 		kslab_uncharge(c, 1);
 	}
-	return ret;
+	kslab_cache_exit(c);
+	return IS_ERR(obj) ? PTR_ERR(obj) : 0;
 }
 
 /* ================== Object I/O ================== */
@@ -607,37 +727,30 @@ static int kslab_obj_pin(struct kslab_scache *c, const struct kslab_obj_io *io,
 {
 	u64 end = (u64)io->offset + io->length;
 	struct kslab_slot *slot;
+	spinlock_t *lock;	/* the slot's io_lock */
 
 	if (!io->length || end > c->pool.object_size)
 		return -EINVAL;
-	spin_lock(&c->table.lock);
-	slot = kslab_handles_find(&c->table, io->handle, index);
-	if (slot) {
-		slot->pins++;
-		*obj = slot->obj;
-		if (write && end > slot->written) {
-			memset(*obj + slot->written, 0, end - slot->written);
-			slot->written = end;
-		}
-		*written = slot->written;
+	slot = kslab_handles_pin(&c->table, io->handle, index);
+	if (!slot)
+		return -ENOENT;
+	*obj = slot->obj;
+	lock = kslab_handles_io_lock(&c->table, *index);
+	spin_lock(lock);
+	if (write && end > slot->written) {
+		memset(*obj + slot->written, 0, end - slot->written);
+		slot->written = end;
 	}
-	spin_unlock(&c->table.lock);
-	return slot ? 0 : -ENOENT;
+	*written = slot->written;
+	spin_unlock(lock);
+	return 0;
 }
 
 /* Unpin; the last unpin of a returned object gives it back. */
 static void kslab_obj_unpin(struct kslab_scache *c, u32 index)
 {
-	struct kslab_slot *slot;
-	void *obj = NULL;
+	void *obj = kslab_handles_unpin(&c->table, index);
 
-	spin_lock(&c->table.lock);
-	slot = kslab_handles_slot(&c->table, index);
-	if (!--slot->pins && slot->dead) {
-		obj = slot->obj;
-		kslab_handles_put(&c->table, index);
-	}
-	spin_unlock(&c->table.lock);
 	if (obj) {
 		kslab_pool_return(&c->pool, obj);
 		kslab_uncharge(c, 1);
@@ -653,13 +766,12 @@ static int kslab_obj_io(struct kslab_session *s,
 	void *obj;
 	int ret;
 
-	guard(rwsem_read)(&s->rwsem);
-	c = kslab_cache_get(s, io->cache_id);
+	c = kslab_cache_enter(s, io->cache_id);
 	if (!c)
 		return -ENOENT;
 	ret = kslab_obj_pin(c, io, write, &index, &obj, &written);
 	if (ret)
-		return ret;
+		goto out;
 	if (write) {
 		if (copy_from_user(obj + io->offset, buf, io->length))
 			ret = -EFAULT;
@@ -671,6 +783,8 @@ static int kslab_obj_io(struct kslab_session *s,
 			ret = -EFAULT;
 	}
 	kslab_obj_unpin(c, index);
+out:
+	kslab_cache_exit(c);
 	return ret;
 }
 
@@ -717,14 +831,25 @@ int kslab_session_obj_read(struct kslab_session *s,
 struct kslab_session *kslab_session_open(void)
 {
 	struct kslab_session *s = kzalloc(sizeof(*s), KSLAB_SESSION_GFP);
+	struct kslab_budget *b;
 
 	if (!s)
 		return NULL;
-	init_rwsem(&s->rwsem);
+	b = &s->budget;
+	b->cpu = alloc_percpu_gfp(struct kslab_budget_cpu, KSLAB_SESSION_GFP);
+	if (!b->cpu) {
+		kfree(s);
+		return NULL;
+	}
+	mutex_init(&s->lock);
 	xa_init(&s->caches);
 	s->max_caches = READ_ONCE(max_caches);
-	s->max_objects = min_t(unsigned long, READ_ONCE(max_objects), LONG_MAX);
-	s->max_bytes = min_t(unsigned long, READ_ONCE(max_bytes), LONG_MAX);
+	b->max[KSLAB_BUDGET_OBJECTS] = min_t(unsigned long,
+					     READ_ONCE(max_objects), LONG_MAX);
+	b->max[KSLAB_BUDGET_BYTES] = min_t(unsigned long, READ_ONCE(max_bytes),
+					   LONG_MAX);
+	b->batch[KSLAB_BUDGET_OBJECTS] = KSLAB_BUDGET_BATCH_OBJECTS;
+	b->batch[KSLAB_BUDGET_BYTES] = KSLAB_BUDGET_BATCH_BYTES;
 	return s;
 }
 
@@ -743,5 +868,7 @@ void kslab_session_release(struct kslab_session *s)
 	xa_for_each(&s->caches, id, c)
 		kslab_scache_teardown(c);
 	xa_destroy(&s->caches);
+	free_percpu(s->budget.cpu);
+	mutex_destroy(&s->lock);
 	kfree(s);
 }

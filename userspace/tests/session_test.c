@@ -5,6 +5,7 @@
  * (module parameters), and many threads on one descriptor.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -279,6 +280,50 @@ TEST_F(limits, max_bytes)
 	EXPECT_EQ(-ENOSPC, kslab_dev_rent_one(self->fd, small));
 	EXPECT_EQ(1, kslab_dev_return(self->fd, big, h, 1));
 	EXPECT_EQ(1, kslab_dev_rent(self->fd, big, h, 1));
+}
+
+/* Run the caller on CPU @cpu only. */
+static int run_on(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * The limits are exact although each CPU keeps a reserve of them: what a
+ * rent on CPU 0 left in CPU 0's reserve goes back when CPU 1 needs it.
+ */
+TEST_F(limits, exact_across_cpus)
+{
+	static uint64_t h[101];
+	int id;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two online CPUs");
+	ASSERT_EQ(0, param_write("max_objects", 100));
+	ASSERT_EQ(0, param_write("max_bytes", 100 * 64));
+	self->fd = kslab_dev_open(NULL);
+	ASSERT_LE(0, self->fd);
+	id = kslab_dev_cache_create(self->fd, KSLAB_BACKEND_KMALLOC,
+				    test_name(self->name, sizeof(self->name),
+					      "x"),
+				    64, 0);
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, run_on(0));
+	ASSERT_EQ(1, kslab_dev_rent(self->fd, id, h, 1));
+	ASSERT_EQ(1, kslab_dev_return(self->fd, id, h, 1));
+	ASSERT_EQ(0, run_on(1));
+	EXPECT_EQ(100, kslab_dev_rent(self->fd, id, h, 100));
+	EXPECT_EQ(-ENOSPC, kslab_dev_rent(self->fd, id, h + 100, 1));
+	ASSERT_EQ(0, run_on(0));
+	EXPECT_EQ(-ENOSPC, kslab_dev_rent_one(self->fd, id));
+	EXPECT_EQ(100, kslab_dev_return(self->fd, id, h, 100));
+	/* and back the other way */
+	EXPECT_EQ(100, kslab_dev_rent(self->fd, id, h, 100));
+	EXPECT_EQ(100, kslab_dev_return(self->fd, id, h, 100));
 }
 
 /*
