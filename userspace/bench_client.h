@@ -33,12 +33,22 @@ enum bench_kind {
 	BK_COPY,	/* in-kernel copy_from_user() of size bytes */
 	BK_NOP,		/* NOP ioctl round trip */
 	BK_RT,		/* RENT + RETURN ioctls of param objects */
+	BK_RTO,		/* RENT_ONE + RETURN_ONE ioctls of one object */
 	BK_RTW,		/* RENT + OBJ_WRITE(size) + RETURN ioctls, one object */
 	BK_MEM,		/* slabinfo of a cache holding param objects */
-	BK_RTT_SHARED,	/* RENT + RETURN of one object by param threads, one file */
+	BK_RTT_SHARED,	/* RENT_ONE + RETURN_ONE by param threads, one file */
 	BK_RTT_OWN,	/* the same, param threads with a file (session) each */
 	BK_NR,
 };
+
+/*
+ * The kinds whose round trip is RENT_ONE + RETURN_ONE of one object: the
+ * cache id and the handle travel by value, with no struct and no copy.
+ */
+static inline bool bench_by_value(enum bench_kind kind)
+{
+	return kind == BK_RTO || kind == BK_RTT_SHARED || kind == BK_RTT_OWN;
+}
 
 /**
  * struct bench_list - a list of numbers given on the command line.
@@ -136,7 +146,8 @@ struct bench_stat {
  * @kind: &enum bench_kind.
  * @backend: &enum kslab_backend, BENCH_NO_BACKEND for NOP and copy.
  * @size: object size in bytes.
- * @param: N (hold), batch (bulk, RT), CPUs (all-CPUs, cross).
+ * @param: N (hold), batch (bulk, RT), CPUs (all-CPUs, cross), threads
+ *	of the threaded ioctl cases; 1 for RTO and RTW.
  * @error: 0, or the -errno that stopped the case.
  * @reps: samples taken.
  * @iters: iterations per repetition.

@@ -2,11 +2,13 @@
 /*
  * kslab-bench: the round trips from userspace. NOP measures the ioctl path
  * alone; RENT + RETURN of a batch measures what a user of /dev/kslab pays
- * per object; RENT + OBJ_WRITE(object size) + RETURN adds the copy. Each
- * case creates its own cache and destroys it at the end. The threaded cases
- * run RENT + RETURN of one object on N threads at once, sharing the case's
- * file (one session and cache) or each with a file and cache of its own,
- * and time the whole: whether threads of one session serialise.
+ * per object; RENT_ONE + RETURN_ONE does the same for one object with the
+ * cache id and the handle passed by value (no struct, no copy: the fast
+ * path); RENT + OBJ_WRITE(object size) + RETURN adds the copy. Each case
+ * creates its own cache and destroys it at the end. The threaded cases run
+ * RENT_ONE + RETURN_ONE on N threads at once, sharing the case's file (one
+ * session and cache) or each with a file and cache of its own, and time
+ * the whole: whether threads of one session serialise.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -53,11 +55,22 @@ static int batch(struct ioctl_ctx *c, bool rent, unsigned int n)
 	return ret == (int)n ? 0 : ret < 0 ? ret : -EIO;
 }
 
+/* RENT_ONE + RETURN_ONE: the handle comes back as the result. */
+static int round_trip_one(struct ioctl_ctx *c)
+{
+	int64_t h = kslab_dev_rent_one(c->fd, c->cache_id);
+
+	return h < 0 ? (int)h : kslab_dev_return_one(c->fd, h);
+}
+
 static int round_trip(struct ioctl_ctx *c)
 {
 	unsigned int n = c->r->param;
-	int ret = batch(c, true, n);
+	int ret;
 
+	if (bench_by_value(c->r->kind))
+		return round_trip_one(c);
+	ret = batch(c, true, n);
 	if (!ret && c->r->kind == BK_RTW)
 		ret = kslab_dev_obj_write(c->fd, c->cache_id, c->handles[0], 0,
 					  c->buf, c->r->size);
@@ -179,11 +192,8 @@ static int threads_case(struct ioctl_ctx *c, const struct bench_opts *o)
 	c->threads = n;
 	for (; !ret && ready < n; ready++)
 		ret = thread_setup(c, &c->thread[ready], o->device);
-	/* round_trip() reads the batch from the result; one object here. */
-	c->r->param = 1;
 	if (!ret)
 		ret = bench_repeat(o, c->r, 1, threads_once, c);
-	c->r->param = n;
 	for (i = 0; i < ready; i++)
 		thread_teardown(&c->thread[i]);
 	free(c->thread);

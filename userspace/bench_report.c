@@ -20,6 +20,7 @@ static const char *const kind_names[BK_NR] = {
 	[BK_COPY] = "copy",
 	[BK_NOP] = "nop",
 	[BK_RT] = "ioctl-rent-return",
+	[BK_RTO] = "ioctl-rent-one-return-one",
 	[BK_RTW] = "ioctl-rent-write-return",
 	[BK_MEM] = "memory",
 	[BK_EMPTY] = "empty",
@@ -36,11 +37,12 @@ static const char *const kind_titles[BK_NR] = {
 	[BK_COPY] = "copy_from_user() of Size bytes, in the ioctl caller: the copy components of the round trips",
 	[BK_NOP] = "NOP ioctl from userspace: time per call",
 	[BK_RT] = "RENT + RETURN ioctls from userspace, batch = param; time per object",
+	[BK_RTO] = "RENT_ONE + RETURN_ONE ioctls from userspace (cache id and handle by value, no struct): time per object",
 	[BK_RTW] = "RENT + OBJ_WRITE(size) + RETURN ioctls from userspace; time per object",
 	[BK_MEM] = "memory: slabinfo row of a cache holding N objects, after they are all returned, after shrink",
 	[BK_EMPTY] = "the loop alone: burn-after-reading against an empty pool, called as every backend is; burn minus this is the backend's own cost",
-	[BK_RTT_SHARED] = "RENT + RETURN of one object from userspace by N threads sharing one file (one session, one cache); wall time per round trip, all threads together",
-	[BK_RTT_OWN] = "the same by N threads with a file (session, cache) each; wall time per round trip, all threads together",
+	[BK_RTT_SHARED] = "RENT_ONE + RETURN_ONE (the fast path) from userspace by N threads sharing one file (one session, one cache); wall time per round trip, all threads together",
+	[BK_RTT_OWN] = "RENT_ONE + RETURN_ONE by N threads with a file (session, cache) each; wall time per round trip, all threads together",
 };
 
 static const char *const param_names[BK_NR] = {
@@ -253,7 +255,8 @@ void bench_table(FILE *f, const struct bench_results *res,
  * @syscall: NOP ioctls it takes.
  * @alloc: the in-kernel burn-after-reading pair.
  * @copy: the user copies it makes: the argument struct and the handles of
- *	RENT and RETURN, plus the object and its struct for OBJ_WRITE.
+ *	RENT and RETURN, plus the object and its struct for OBJ_WRITE; none
+ *	for RENT_ONE + RETURN_ONE, whose arguments are values.
  */
 struct bench_parts {
 	double total, syscall, alloc, copy;
@@ -275,7 +278,8 @@ static bool bench_parts(const struct bench_results *res,
 	p->total = median_of(r);
 	p->alloc = median_of(bench_find(res, BK_BURN, r->backend, r->size, 0));
 	p->syscall = 2 * nop / n;
-	p->copy = (2 * copy_of(res, sizeof(struct kslab_batch)) +
+	p->copy = bench_by_value(r->kind) ? 0 :
+		  (2 * copy_of(res, sizeof(struct kslab_batch)) +
 		   2 * copy_of(res, r->param * sizeof(__u64))) / n;
 	if (r->kind == BK_RTW) {
 		p->syscall += nop;
@@ -300,18 +304,18 @@ void bench_breakdown(FILE *f, const struct bench_results *res,
 	for (i = 0; i < res->n; i++) {
 		const struct bench_result *r = &res->r[i];
 
-		if ((r->kind != BK_RT && r->kind != BK_RTW) ||
-		    !bench_parts(res, r, &p))
+		if ((r->kind != BK_RT && r->kind != BK_RTO &&
+		     r->kind != BK_RTW) || !bench_parts(res, r, &p))
 			continue;
 		if (!head) {
-			fprintf(f, "\nComponent breakdown of the ioctl round trip (%s per object, medians): syscall = NOP ioctls, allocator = in-kernel burn pair, copy = copy_from_user() of the argument structs, the handles and (OBJ_WRITE) the object\n", o->unit);
-			fprintf(f, "| %-24s | %-12s | %6s | %5s | %9s | %9s | %9s | %9s | %9s | %7s | %-9s |\n",
+			fprintf(f, "\nComponent breakdown of the ioctl round trip (%s per object, medians): syscall = NOP ioctls, allocator = in-kernel burn pair, copy = copy_from_user() of the argument structs, the handles and (OBJ_WRITE) the object, none for RENT_ONE + RETURN_ONE\n", o->unit);
+			fprintf(f, "| %-25s | %-12s | %6s | %5s | %9s | %9s | %9s | %9s | %9s | %7s | %-9s |\n",
 				"Case", "Backend", "Size", "batch", "Total",
 				"Syscall", "Allocator", "Copy", "Rest",
 				"Rest %", "Adds up");
 		}
 		head = true;
-		fprintf(f, "| %-24s | %-12s | %6u | %5u | %9.1f | %9.1f | %9.1f | %9.1f | %9.1f | %6.1f%% | %-9s |\n",
+		fprintf(f, "| %-25s | %-12s | %6u | %5u | %9.1f | %9.1f | %9.1f | %9.1f | %9.1f | %6.1f%% | %-9s |\n",
 			kind_names[r->kind], backend_name(r->backend), r->size,
 			r->param, p.total, p.syscall, p.alloc, p.copy,
 			p.total - p.syscall - p.alloc - p.copy,
@@ -434,6 +438,8 @@ static unsigned int bench_eval(const struct bench_results *res,
 			t[i].met = T_NA;
 	target(&t[n++], "ioctl 64 B: kslab rent+return / two NOPs",
 	       rt1 / (2 * nop), 1.2, true);
+	target(&t[n++], "ioctl 64 B: kslab RENT_ONE + RETURN_ONE / two NOPs",
+	       row(res, BK_RTO, KSLAB, 64, 1) / (2 * nop), 1.2, true);
 	target(&t[n++], "ioctl 64 B: kslab batch 64 per object / single",
 	       row(res, BK_RT, KSLAB, 64, 64) / rt1, 0.1, true);
 	for (i = 0; i < 2; i++) {

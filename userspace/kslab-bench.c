@@ -2,7 +2,8 @@
 /*
  * kslab-bench: rent/return round trips of every kslab backend against
  * kmem_cache, side by side, in the kernel (KSLAB_IOC_BENCH) and through
- * the ioctl path (RENT/RETURN against NOP). See Documentation/benchmarks.rst.
+ * the ioctl path (RENT/RETURN and RENT_ONE/RETURN_ONE against NOP). See
+ * Documentation/benchmarks.rst.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,8 +24,9 @@ static const char *const usage_text =
 "  --holds LIST      N of hold-N (default 1,16,256,4096)\n"
 "  --bulks LIST      batches of bulk (default 1,16,64,256)\n"
 "  --cpus LIST       CPU counts of all-CPUs (default 1..online CPUs)\n"
-"  --threads LIST    threads of the threaded ioctl cases, on one file and\n"
-"                    with a file each (default 1,online CPUs)\n"
+"  --threads LIST    threads of the threaded ioctl cases (RENT_ONE +\n"
+"                    RETURN_ONE), on one file and with a file each\n"
+"                    (default 1,online CPUs)\n"
 "  --all-sizes       hold, cross, all-CPUs, bulk and ioctl cases at every size (default: the first)\n"
 "  --reps R          repetitions after the warm-up (default 10, at most 64)\n"
 "  --target-ms MS    time one repetition aims at (default 40)\n"
@@ -99,8 +101,8 @@ static const unsigned int pattern_kinds[] = {
 	(1U << BK_BURN) | (1U << BK_EMPTY), 1U << BK_HOLD, 1U << BK_CROSS,
 	1U << BK_ALL,
 	1U << BK_BULK,
-	(1U << BK_COPY) | (1U << BK_NOP) | (1U << BK_RT) | (1U << BK_RTW) |
-	(1U << BK_RTT_SHARED) | (1U << BK_RTT_OWN),
+	(1U << BK_COPY) | (1U << BK_NOP) | (1U << BK_RT) | (1U << BK_RTO) |
+	(1U << BK_RTW) | (1U << BK_RTT_SHARED) | (1U << BK_RTT_OWN),
 	1U << BK_MEM,
 };
 
@@ -394,6 +396,7 @@ static int add_backend(struct bench_results *res, const struct bench_opts *o,
 	ret = ret ?: add_list(res, o, BK_ALL, b, size, &o->cpus);
 	ret = ret ?: add(res, o, BK_RT, b, size, 1);
 	ret = ret ?: add(res, o, BK_RT, b, size, 64);
+	ret = ret ?: add(res, o, BK_RTO, b, size, 1);
 	ret = ret ?: add_list(res, o, BK_RTT_SHARED, b, size, &o->threads);
 	ret = ret ?: add_list(res, o, BK_RTT_OWN, b, size, &o->threads);
 	return ret ?: add(res, o, BK_RTW, b, size, 1);
@@ -450,7 +453,7 @@ static int build_suite(struct bench_results *res, const struct bench_opts *o)
 static bool is_kernel_case(enum bench_kind kind)
 {
 	return kind != BK_NOP && kind != BK_RT && kind != BK_RTW &&
-	       kind != BK_MEM && kind != BK_RTT_SHARED && kind != BK_RTT_OWN;
+	       kind != BK_MEM && !bench_by_value(kind);
 }
 
 static void progress(const struct bench_opts *o, unsigned int i,

@@ -8,19 +8,25 @@
  * Three sessions:
  *   model   - each worker thread owns two caches in it and keeps a model of
  *             every object it rented there (handle, pattern, bytes written).
- *             Every RENT, RETURN, OBJ_WRITE, OBJ_READ and STATS is checked
- *             against the model: valid calls succeed, bad ones (stale,
- *             foreign, duplicate, random handles; bad offsets; NULL,
- *             PROT_NONE, read-only, kernel-half and straddling buffers)
- *             fail with the documented errno and change nothing; STATS'
+ *             Every RENT, RENT_ONE, RETURN, RETURN_ONE, OBJ_WRITE, OBJ_READ
+ *             and STATS is checked against the model: valid calls succeed,
+ *             bad ones (stale, foreign, duplicate, random handles; foreign
+ *             and 64-bit cache ids; bad offsets; NULL, PROT_NONE,
+ *             read-only, kernel-half and straddling buffers) fail with the
+ *             documented errno and change nothing (RETURN_ONE, whose
+ *             handle names its cache, takes a handle of the thread's other
+ *             cache); STATS'
  *             active_objects equals the model; contents read back intact
  *             and bytes never written read as zero. At the end every
  *             object is returned exactly once.
  *   chaos   - random and mutated commands with no model: valid numbers
  *             with random sizes and direction bits, unknown numbers,
  *             random fields and reserved bytes, evil and overlapping
- *             pointers, random handles. The answer must be success or an
- *             errno of the ABI. A disruptor thread closes, reopens and
+ *             pointers, random handles, random 64-bit values as the
+ *             arguments of RENT_ONE and RETURN_ONE. The answer must be
+ *             success or an errno of the ABI (RENT_ONE: the positive low
+ *             half of a handle, -ENOENT, -ENOSPC or -ENOMEM; RETURN_ONE: 0
+ *             or -ENOENT). A disruptor thread closes, reopens and
  *             dup2()s the chaos fds and the model's dup()s while workers
  *             are in ioctls, and forks children that fuzz the inherited
  *             fds and are sometimes killed with SIGKILL.
@@ -155,6 +161,25 @@ static long xioctl(struct tctx *t, int fd, unsigned long cmd, void *arg)
 	return kslab_dev_ioctl(fd, cmd, arg);
 }
 
+/* The same for RENT_ONE and RETURN_ONE, whose argument is a value. */
+static long xioctl_val(struct tctx *t, int fd, unsigned long cmd, uint64_t v)
+{
+	return xioctl(t, fd, cmd, (void *)(uintptr_t)v);
+}
+
+/* Commands whose argument is a value (a cache id, a handle), not a struct. */
+static bool by_value(int nr)
+{
+	return nr == KSLAB_CMD_RENT_ONE || nr == KSLAB_CMD_RETURN_ONE;
+}
+
+/* Commands the chaos path never sends to the model session as they are. */
+static bool changes_model(int nr)
+{
+	return nr == KSLAB_CMD_CACHE_CREATE || nr == KSLAB_CMD_CACHE_DESTROY ||
+	       nr == KSLAB_CMD_RENT || nr == KSLAB_CMD_RENT_ONE;
+}
+
 static bool budget_left(struct tctx *t)
 {
 	if (atomic_load(&stop))
@@ -170,6 +195,22 @@ static void flush_counts(struct tctx *t)
 {
 	atomic_fetch_add(&total_ioctls, t->ioctls);
 	t->ioctls = 0;
+}
+
+/* The object of this thread's model that @h names, and its cache in @ci. */
+static struct mobj *find_live(struct tctx *t, uint64_t h, int *ci)
+{
+	int c;
+	unsigned int i;
+
+	for (c = 0; c < 2; c++)
+		for (i = 0; i < t->mc[c].n; i++)
+			if (t->mc[c].objs[i].h == h) {
+				if (ci)
+					*ci = c;
+				return &t->mc[c].objs[i];
+			}
+	return NULL;
 }
 
 /* ---------------- pointers ---------------- */
@@ -276,6 +317,47 @@ static uint32_t edge32(struct tctx *t)
 
 	return rng_pct(&t->r, 70) ? e[rng_below(&t->r, sizeof(e) / sizeof(e[0]))] :
 				    (uint32_t)rng_next(&t->r);
+}
+
+/* A 64-bit value with its bits above 32 set at random (never all clear). */
+static uint64_t high_bits(struct tctx *t, uint64_t v)
+{
+	return (uint32_t)v | (1 + rng_below(&t->r, UINT32_MAX)) << 32;
+}
+
+/*
+ * The argument of a RENT_ONE (a cache id) or RETURN_ONE (a handle) on a
+ * chaos session or, @on_model, on the model session. There only values
+ * that cannot name an object of the model go: no bit of a handle is
+ * flipped into another cache's.
+ */
+static uint64_t value_arg(struct tctx *t, int nr, bool on_model)
+{
+	static const uint64_t edge[] = {
+		0, 1, 1ULL << 31, UINT32_MAX, 1ULL << 32, 1ULL << 62,
+		1ULL << 63, ~0ULL, 0xffff888000000000ULL,
+	};
+	uint64_t v = nr == KSLAB_CMD_RENT_ONE ? chaos_cache(t) : chaos_handle(t);
+	const struct mcache *c = &t->mc[rng_below(&t->r, 2)];
+
+	switch (rng_below(&t->r, 8)) {
+	case 0:
+		return edge[rng_below(&t->r, ARRAY_SIZE(edge))];
+	case 1:
+		return nr == KSLAB_CMD_RENT_ONE ? high_bits(t, v) :
+		       v | 1ULL << 63;
+	case 2:
+		if (on_model)
+			return v;
+		/* the model's, on a chaos session */
+		if (nr == KSLAB_CMD_RENT_ONE)
+			return c->id;
+		return c->n ? c->objs[rng_below(&t->r, c->n)].h : v;
+	case 3:
+		return on_model ? v : v ^ 1ULL << rng_below(&t->r, 64);
+	default:
+		return v;
+	}
 }
 
 /* Sizes of the commands' structs; 0 for NOP. */
@@ -441,13 +523,14 @@ static unsigned long sane_random_cmd(uint32_t cmd)
 }
 
 /*
- * Commands whose struct starts with a size field accept any _IOC_SIZE in
- * the number (kmod/dev.c: the struct's own size field rules); VERSION and
- * NOP must match exactly.
+ * Commands whose struct starts with a size field (every command with a
+ * struct but VERSION) accept any _IOC_SIZE in the number (kmod/device/dev.c:
+ * the struct's own size field rules); VERSION and the commands with no
+ * struct (NOP, RENT_ONE, RETURN_ONE) must match exactly.
  */
 static bool extensible(unsigned int nr)
 {
-	return nr != KSLAB_CMD_VERSION && nr != KSLAB_CMD_NOP;
+	return nr != KSLAB_CMD_VERSION && cmd_struct_size(nr);
 }
 
 /* Which command (by number) the module takes @cmd for, or -1. */
@@ -463,6 +546,49 @@ static int exact_nr(unsigned long cmd)
 			return nr;
 	}
 	return -1;
+}
+
+/*
+ * The answer of a RENT_ONE or RETURN_ONE of @arg on a chaos session or
+ * (@on_model) the model session: RENT_ONE a positive value (the handle's
+ * low half), -ENOENT, -ENOSPC or -ENOMEM, and never success for a cache id
+ * above 32 bits or of another session; RETURN_ONE 0 or -ENOENT, and never
+ * 0 for a handle of another session (on the model session, every handle
+ * the chaos path sends is).
+ */
+static void check_by_value(struct tctx *t, int nr, uint64_t arg, long ret,
+			   bool on_model)
+{
+	unsigned int i;
+
+	if (nr == KSLAB_CMD_RETURN_ONE) {
+		bool foreign = on_model || find_live(t, arg, NULL);
+
+		for (i = 0; i < NFOREIGN; i++)
+			foreign |= arg == foreign_h[i];
+		if (ret && ret != -ENOENT)
+			FAIL(t, C_ERRNO, "RETURN_ONE of %#llx answered %ld, not 0 or -ENOENT",
+			     (unsigned long long)arg, ret);
+		else if (!ret && foreign)
+			FAIL(t, C_ISOLATION, "RETURN_ONE of %#llx, a handle of another session, succeeded%s",
+			     (unsigned long long)arg, on_model ? " on the model session" : "");
+		return;
+	}
+	if (ret <= 0) {
+		if (ret != -ENOENT && ret != -ENOSPC && ret != -ENOMEM)
+			FAIL(t, C_ERRNO, "RENT_ONE of cache %#llx answered %ld, not a positive value, -ENOENT, -ENOSPC or -ENOMEM",
+			     (unsigned long long)arg, ret);
+		return;
+	}
+	if (arg > UINT32_MAX)
+		FAIL(t, C_ERRNO, "RENT_ONE of cache %#llx (above 32 bits) succeeded (%#lx), not -ENOENT",
+		     (unsigned long long)arg, ret);
+	if (arg == foreign_cache || arg == t->mc[0].id || arg == t->mc[1].id)
+		FAIL(t, C_ISOLATION, "RENT_ONE of cache %llu of another session succeeded (%#lx)",
+		     (unsigned long long)arg, ret);
+	/* a handle of the chaos session, for later commands */
+	atomic_store(&chaos_h[rng_below(&t->r, NCHAOS_H)],
+		     KSLAB_HANDLE((uint32_t)arg, ret));
 }
 
 /*
@@ -485,8 +611,7 @@ static void fuzz_one(struct tctx *t, int fd, bool on_model, bool fd_may_close)
 		nr = rng_below(&t->r, KSLAB_CMD_NR);
 		if (nr == KSLAB_CMD_BENCH && !rng_pct(&t->r, 10))
 			nr = KSLAB_CMD_NOP;
-		if (on_model && (nr == KSLAB_CMD_CACHE_CREATE ||
-				 nr == KSLAB_CMD_CACHE_DESTROY || nr == KSLAB_CMD_RENT))
+		if (on_model && changes_model(nr))
 			nr = KSLAB_CMD_STATS;
 		cmd = exact_cmd[nr];
 		ssz = cmd_struct_size(nr);
@@ -548,6 +673,8 @@ static void fuzz_one(struct tctx *t, int fd, bool on_model, bool fd_may_close)
 				}
 			}
 		}
+		if (by_value(nr))
+			argp = (void *)(uintptr_t)value_arg(t, nr, on_model);
 	} else if (kind < 80) {
 		/* a valid number with random direction and size */
 		nr = rng_below(&t->r, KSLAB_CMD_NR);
@@ -555,9 +682,7 @@ static void fuzz_one(struct tctx *t, int fd, bool on_model, bool fd_may_close)
 			   KSLAB_IOC_BASE + nr, rng_below(&t->r, 1 << 10));
 		memset(s, rng_pct(&t->r, 50) ? 0 : 0x33, SCAN_STRUCT);
 		want_enotty = exact_nr(cmd) != nr;
-		if (!want_enotty && on_model && (nr == KSLAB_CMD_CACHE_CREATE ||
-						nr == KSLAB_CMD_CACHE_DESTROY ||
-						nr == KSLAB_CMD_RENT))
+		if (!want_enotty && on_model && changes_model(nr))
 			cmd = KSLAB_IOC_NOP;
 	} else if (kind < 90) {
 		/* unknown numbers of our magic */
@@ -596,9 +721,13 @@ static void fuzz_one(struct tctx *t, int fd, bool on_model, bool fd_may_close)
 		return;
 	}
 	scan_changed(t, nr >= 0 ? kslab_cmd_name(nr) : "an unknown command");
+	nr = exact_nr(cmd);
+	if (by_value(nr)) {
+		check_by_value(t, nr, (uintptr_t)argp, ret, on_model);
+		return;
+	}
 	if (ret < 0 || argp != s)
 		return;
-	nr = exact_nr(cmd);
 	if (on_model && (nr == KSLAB_CMD_RETURN || nr == KSLAB_CMD_OBJ_READ ||
 			 nr == KSLAB_CMD_OBJ_WRITE)) {
 		FAIL(t, C_ISOLATION, "%s with a foreign or random handle succeeded on the model session (%ld)",
@@ -641,21 +770,6 @@ static int model_fd_pick(struct tctx *t, bool *may_close)
 {
 	*may_close = rng_pct(&t->r, 25);
 	return *may_close ? MODEL_SLOT0 + (int)rng_below(&t->r, NMODEL_SLOTS) : model_fd;
-}
-
-static struct mobj *find_live(struct tctx *t, uint64_t h, int *ci)
-{
-	int c;
-	unsigned int i;
-
-	for (c = 0; c < 2; c++)
-		for (i = 0; i < t->mc[c].n; i++)
-			if (t->mc[c].objs[i].h == h) {
-				if (ci)
-					*ci = c;
-				return &t->mc[c].objs[i];
-			}
-	return NULL;
 }
 
 static void drop_obj(struct tctx *t, struct mcache *c, unsigned int i)
@@ -730,6 +844,28 @@ static void model_verify(struct tctx *t, struct mcache *c, struct mobj *o,
 	t->verified++;
 }
 
+/* Put @h, which @cmd just rented from @c, in the model. */
+static void model_add(struct tctx *t, struct mcache *c, uint64_t h,
+		      const char *cmd)
+{
+	unsigned int k, ns = t->nstale < NSTALE ? t->nstale : NSTALE;
+
+	if (kernel_pointer_like(h))
+		FAIL(t, C_LEAK, "%s handle %#llx looks like a kernel pointer",
+		     cmd, (unsigned long long)h);
+	if (find_live(t, h, NULL)) {
+		FAIL(t, C_MODEL, "%s gave handle %#llx, which is already rented",
+		     cmd, (unsigned long long)h);
+		return;
+	}
+	for (k = 0; k < ns; k++)
+		if (t->stale[k] == h)
+			FAIL(t, C_REUSE, "%s from %s gave handle %#llx, returned earlier: the stale handle is valid again",
+			     cmd, c->name, (unsigned long long)h);
+	c->objs[c->n++] = (struct mobj){ .h = h, .tag = rng_next(&t->r) };
+	t->rents++;
+}
+
 static void model_rent(struct tctx *t, struct mcache *c)
 {
 	unsigned int room = MAX_LIVE - c->n, n, fit = ~0u, i;
@@ -771,26 +907,60 @@ static void model_rent(struct tctx *t, struct mcache *c)
 		if (ret <= 0)
 			return;
 	}
-	for (i = 0; i < ret; i++) {
-		if (kernel_pointer_like(h[i]))
-			FAIL(t, C_LEAK, "RENT handle %#llx looks like a kernel pointer",
-			     (unsigned long long)h[i]);
-		if (find_live(t, h[i], NULL)) {
-			FAIL(t, C_MODEL, "RENT gave handle %#llx, which is already rented",
-			     (unsigned long long)h[i]);
-			continue;
-		}
-		{
-			unsigned int k, ns = t->nstale < NSTALE ? t->nstale : NSTALE;
+	for (i = 0; i < ret; i++)
+		model_add(t, c, h[i], "RENT");
+}
 
-			for (k = 0; k < ns; k++)
-				if (t->stale[k] == h[i])
-					FAIL(t, C_REUSE, "RENT from %s gave handle %#llx, returned earlier: the stale handle is valid again",
-					     c->name, (unsigned long long)h[i]);
-		}
-		c->objs[c->n++] = (struct mobj){ .h = h[i], .tag = rng_next(&t->r) };
-		t->rents++;
+/*
+ * RENT_ONE from @c, or now and then a RENT_ONE that must be -ENOENT: of
+ * @c's id on the foreign session, of the foreign session's cache, of @c's
+ * id with bits above 32 set (the module must not cut the value).
+ */
+static void model_rent_one(struct tctx *t, struct mcache *c)
+{
+	bool may_close;
+	int fd = model_fd_pick(t, &may_close), bad = rng_below(&t->r, 100);
+	uint64_t id = c->id;
+	const char *what = NULL;
+	long ret;
+
+	if (bad < 4) {
+		what = "its id on the foreign session";
+		fd = foreign_fd;
+		may_close = false;
+	} else if (bad < 8) {
+		what = "the foreign session's cache";
+		id = foreign_cache;
+	} else if (bad < 12) {
+		what = "its id with bits above 32";
+		id = high_bits(t, id);
+	} else if (c->n == MAX_LIVE) {
+		return;
 	}
+	ret = xioctl_val(t, fd, KSLAB_IOC_RENT_ONE, id);
+	if (ret == -EBADF && may_close)
+		return;
+	if (what) {
+		if (ret == -ENOENT)
+			return;
+		FAIL(t, ret < 0 ? C_ERRNO : bad < 8 ? C_ISOLATION : C_MODEL,
+		     "RENT_ONE for %s, %s (%#llx): %ld, want -ENOENT",
+		     c->name, what, (unsigned long long)id, ret);
+		/* it rented something after all: give it back */
+		if (ret > 0)
+			xioctl_val(t, fd, KSLAB_IOC_RETURN_ONE,
+				   KSLAB_HANDLE((uint32_t)id, ret));
+		return;
+	}
+	if (ret == -ENOMEM)
+		return;
+	if (ret <= 0) {
+		FAIL(t, C_MODEL, "RENT_ONE from %s (%s): %ld (%s)", c->name,
+		     kslab_backend_name(c->backend), ret,
+		     ret < 0 ? strerror(-ret) : "no handle");
+		return;
+	}
+	model_add(t, c, KSLAB_HANDLE(c->id, ret), "RENT_ONE");
 }
 
 /* A handle that is not rented in cache @c of the model. */
@@ -916,6 +1086,62 @@ static void model_return(struct tctx *t, struct mcache *c)
 		for (i = gone; i-- > 0;)
 			drop_obj(t, c, idx[i]);
 		t->returns += gone;
+	}
+}
+
+/*
+ * RETURN_ONE of a rented object of @c, of a handle not rented in @c
+ * (bad_handle(): stale, foreign, chaos, random, or live in the other
+ * cache, which RETURN_ONE takes since the handle names its cache), of a
+ * rented handle with bit 31 or 63 set, or of a rented one on the foreign
+ * session.
+ * The model decides: 0 for a handle it has rented, -ENOENT for any other.
+ */
+static void model_return_one(struct tctx *t, struct mcache *c)
+{
+	bool may_close;
+	int fd = model_fd_pick(t, &may_close), bad = rng_below(&t->r, 100);
+	int ci = -1;
+	const char *what = "rented";
+	struct mobj *o;
+	uint64_t h;
+	long ret, want;
+
+	if (bad < 30 || !c->n) {
+		h = bad_handle(t, c, &what);
+	} else {
+		h = c->objs[rng_below(&t->r, c->n)].h;
+		if (bad < 35) {
+			/* bits that are zero in every handle */
+			what = "rented, bit 31 or 63 set";
+			h |= 1ULL << (rng_pct(&t->r, 50) ? 31 : 63);
+		} else if (bad < 40) {
+			what = "rented, on the foreign session";
+			fd = foreign_fd;
+			may_close = false;
+		}
+	}
+	o = fd == foreign_fd ? NULL : find_live(t, h, &ci);
+	want = o ? 0 : -ENOENT;
+	ret = xioctl_val(t, fd, KSLAB_IOC_RETURN_ONE, h);
+	if (ret == -EBADF && may_close)
+		return;
+	if (ret != want) {
+		unsigned int check = C_MODEL;
+
+		if (ret && ret != -ENOENT)
+			check = C_ERRNO;
+		else if (!ret && (fd == foreign_fd || !strcmp(what, "foreign")))
+			check = C_ISOLATION;
+		else if (!ret && !strcmp(what, "stale"))
+			check = C_REUSE;
+		FAIL(t, check, "RETURN_ONE of %#llx (%s, for %s): %ld, want %ld",
+		     (unsigned long long)h, what, c->name, ret, want);
+		return;
+	}
+	if (o) {
+		drop_obj(t, &t->mc[ci], o - t->mc[ci].objs);
+		t->returns++;
 	}
 }
 
@@ -1192,11 +1418,18 @@ static void model_recreate(struct tctx *t, struct mcache *c)
 	ret = kslab_dev_rent(model_fd, c->id, (uint64_t *)(t->arena + DATA_OFF), 1);
 	if (ret != -ENOENT)
 		FAIL(t, C_MODEL, "RENT from destroyed cache %u: %ld, want -ENOENT", c->id, ret);
+	ret = xioctl_val(t, model_fd, KSLAB_IOC_RENT_ONE, c->id);
+	if (ret != -ENOENT)
+		FAIL(t, C_MODEL, "RENT_ONE from destroyed cache %u: %ld, want -ENOENT", c->id, ret);
 	if (h) {
 		t->ioctls++;
 		ret = kslab_dev_return(model_fd, c->id, &h, 1);
 		if (ret != -ENOENT)
 			FAIL(t, C_MODEL, "RETURN to destroyed cache %u: %ld, want -ENOENT", c->id, ret);
+		ret = xioctl_val(t, model_fd, KSLAB_IOC_RETURN_ONE, h);
+		if (ret != -ENOENT)
+			FAIL(t, C_MODEL, "RETURN_ONE of %#llx of destroyed cache %u: %ld, want -ENOENT",
+			     (unsigned long long)h, c->id, ret);
 	}
 	/* a live name is taken */
 	t->ioctls++;
@@ -1217,10 +1450,14 @@ static void model_op(struct tctx *t)
 	struct mcache *c = &t->mc[rng_below(&t->r, 2)];
 	unsigned int k = rng_below(&t->r, 100);
 
-	if (k < 24)
+	if (k < 16)
 		model_rent(t, c);
-	else if (k < 46)
+	else if (k < 24)
+		model_rent_one(t, c);
+	else if (k < 38)
 		model_return(t, c);
+	else if (k < 46)
+		model_return_one(t, c);
 	else if (k < 66)
 		model_write(t, c);
 	else if (k < 88)
@@ -1406,6 +1643,15 @@ static void reuse_probe(void)
 	if (ret != -ENOENT)
 		stress_fail(C_REUSE, "cache %u destroyed, cache %u created in the same session: RETURN of the old, returned handle %#llx answered %ld, not -ENOENT (new handle %#llx)",
 			    a, b, (unsigned long long)h1, ret, (unsigned long long)h2);
+	if (ret == -ENOENT) {
+		ret = kslab_dev_return_one(model_fd, h1);
+		if (ret != -ENOENT)
+			stress_fail(C_REUSE, "cache %u destroyed, cache %u created in the same session: RETURN_ONE of the old, returned handle %#llx answered %ld, not -ENOENT (new handle %#llx)",
+				    a, b, (unsigned long long)h1, ret,
+				    (unsigned long long)h2);
+		if (!ret)
+			ret = 1;	/* it returned the new object */
+	}
 	if (ret != 1 && kslab_dev_return(model_fd, b, &h2, 1) != 1)
 		stress_fail(C_MODEL, "reuse probe: RETURN of the new handle failed");
 	if (kslab_dev_cache_destroy(model_fd, b))
@@ -1476,6 +1722,9 @@ int main(int argc, char **argv)
 	model_fd = dev_open_checked(&ver);
 	if (model_fd < 0)
 		ksft_exit_fail_msg("cannot use the device\n");
+	if (!dev_has(&ver, KSLAB_CMD_RENT_ONE) ||
+	    !dev_has(&ver, KSLAB_CMD_RETURN_ONE))
+		ksft_exit_fail_msg("the module lacks RENT_ONE or RETURN_ONE\n");
 	ksft_set_plan(C_NR + 1);	/* one per check, and the count */
 	nw = opt.threads ? opt.threads : 1;
 	if (nw > MAX_WORKERS)
