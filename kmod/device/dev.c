@@ -10,6 +10,7 @@
  */
 #include <linux/capability.h>
 #include <linux/fs.h>
+#include <linux/indirect_call_wrapper.h>
 #include <linux/minmax.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -370,7 +371,9 @@ static long kslab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (!desc->handler ||
 	    (cmd & ~ignore) != (kslab_ioctl_cmds[nr] & ~ignore))
 		return -ENOTTY;
-	return desc->handler(file, arg);
+	/* the single-object commands, called directly (no retpoline) */
+	return INDIRECT_CALL_2(desc->handler, kslab_ioc_rent_one,
+			       kslab_ioc_return_one, file, arg);
 }
 
 #ifdef CONFIG_COMPAT
@@ -439,4 +442,5 @@ int kslab_device_init(void)
 void kslab_device_exit(void)
 {
 	misc_deregister(&kslab_miscdev);
+	kslab_session_exit();
 }

@@ -7,6 +7,7 @@
  */
 #include <linux/bits.h>
 #include <linux/cleanup.h>
+#include <linux/lockdep.h>
 #include <linux/minmax.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
@@ -189,6 +190,7 @@ void __kslab_handles_spill(struct kslab_handles *t,
 {
 	unsigned int i;
 
+	lockdep_assert_held(&fc->lock);
 	spin_lock(&t->lock);
 	for (i = 0; i < KSLAB_FREE_BATCH; i++) {
 		u32 index = fc->idx[--fc->nr];

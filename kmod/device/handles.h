@@ -25,8 +25,9 @@
  *    object is pinned (an OBJ_READ/OBJ_WRITE copy in flight) only clears
  *    LIVE: the handle is stale at once, and the last unpin frees the slot.
  *  - Free slots sit in a per-CPU cache of up to KSLAB_FREE_CACHE indices
- *    (a local_lock), over a shared free list that gives and takes
- *    KSLAB_FREE_BATCH at a time (a spinlock).
+ *    (a local_lock), over a shared free list (a spinlock): an empty cache
+ *    takes what it needs and KSLAB_FREE_BATCH more, a full one gives
+ *    KSLAB_FREE_BATCH back.
  *
  * Limits: a cache holds at most KSLAB_SLOTS_MAX slots (-ENOSPC), and up to
  * KSLAB_FREE_CACHE free ones per CPU may sit in CPU caches meanwhile.
@@ -203,17 +204,33 @@ static inline int kslab_handles_get(struct kslab_handles *t, unsigned int n,
 	return __kslab_handles_get(t, n, idx);
 }
 
-/* Put a slot the caller owns on this CPU's free cache. */
-static inline void kslab_handles_put(struct kslab_handles *t, u32 index)
+/**
+ * kslab_handles_put_bulk() - put slots the caller owns on this CPU's free
+ *	cache.
+ * @t: the table.
+ * @idx: the slots.
+ * @n: how many, at most KSLAB_FREE_BATCH.
+ *
+ * Context: process context (a CPU-local lock).
+ */
+static inline void kslab_handles_put_bulk(struct kslab_handles *t,
+					  const u32 *idx, unsigned int n)
 {
 	struct kslab_free_cache *fc;
 
 	local_lock(&t->cpu->lock);
 	fc = this_cpu_ptr(t->cpu);
-	if (unlikely(fc->nr == KSLAB_FREE_CACHE))
+	if (unlikely(fc->nr + n > KSLAB_FREE_CACHE))
 		__kslab_handles_spill(t, fc);
-	fc->idx[fc->nr++] = index;
+	memcpy(&fc->idx[fc->nr], idx, n * sizeof(*idx));
+	fc->nr += n;
 	local_unlock(&t->cpu->lock);
+}
+
+/* Put one slot the caller owns on this CPU's free cache. */
+static inline void kslab_handles_put(struct kslab_handles *t, u32 index)
+{
+	kslab_handles_put_bulk(t, &index, 1);
 }
 
 /* ================== Rent ================== */
@@ -221,14 +238,16 @@ static inline void kslab_handles_put(struct kslab_handles *t, u32 index)
 /**
  * kslab_handles_handle() - the handle a slot taken for a rent will have.
  * @t: the table.
+ * @slot: kslab_handles_slot() of @index.
  * @index: a slot from kslab_handles_get(), not yet filled.
  *
  * Context: any context.
  * Return: the handle.
  */
-static inline u64 kslab_handles_handle(struct kslab_handles *t, u32 index)
+static inline u64 kslab_handles_handle(struct kslab_handles *t,
+				       struct kslab_slot *slot, u32 index)
 {
-	u64 gen = atomic64_read(&kslab_handles_slot(t, index)->state);
+	u64 gen = atomic64_read(&slot->state);
 
 	return (u64)t->id << KSLAB_ID_SHIFT | gen << KSLAB_INDEX_BITS | index;
 }
@@ -236,17 +255,13 @@ static inline u64 kslab_handles_handle(struct kslab_handles *t, u32 index)
 /**
  * kslab_handles_fill() - put a rented object in its slot: its handle
  *	(kslab_handles_handle()) names it from now on.
- * @t: the table.
- * @index: a slot from kslab_handles_get().
+ * @slot: a slot from kslab_handles_get(), by kslab_handles_slot().
  * @obj: the object.
  *
  * Context: any context.
  */
-static inline void kslab_handles_fill(struct kslab_handles *t, u32 index,
-				      void *obj)
+static inline void kslab_handles_fill(struct kslab_slot *slot, void *obj)
 {
-	struct kslab_slot *slot = kslab_handles_slot(t, index);
-
 	slot->obj = obj;
 	slot->written = 0;
 	atomic64_set_release(&slot->state,
@@ -294,25 +309,26 @@ static inline u64 kslab_handle_tag(u64 handle)
 }
 
 /**
- * kslab_handles_take() - end the rent a handle names: the handle is stale
- *	from now on.
+ * __kslab_handles_take() - end the rent a handle names: the handle is
+ *	stale from now on.
  * @t: the table.
  * @handle: any value from the user.
+ * @index: set to the slot, which the caller owns and puts on a free
+ *	cache, when an object comes back.
  *
- * Context: process context (a CPU-local lock).
+ * Context: any context.
  * Return: the object, for the caller to give back; NULL when it is pinned
  * (the last kslab_handles_unpin() gives it); ERR_PTR(-ENOENT) when
  * @handle names no rented object here.
  */
-static inline void *kslab_handles_take(struct kslab_handles *t, u64 handle)
+static inline void *__kslab_handles_take(struct kslab_handles *t, u64 handle,
+					 u32 *index)
 {
 	u64 tag = kslab_handle_tag(handle);
 	struct kslab_slot *slot;
 	s64 old, new;
-	void *obj;
-	u32 index;
 
-	slot = kslab_handles_lookup(t, handle, &index);
+	slot = kslab_handles_lookup(t, handle, index);
 	if (!slot)
 		return ERR_PTR(-ENOENT);
 	old = atomic64_read(&slot->state);
@@ -322,10 +338,24 @@ static inline void *kslab_handles_take(struct kslab_handles *t, u64 handle)
 		new = old >> 32 ? old & ~KSLAB_SLOT_LIVE :
 				  kslab_slot_next_gen(old);
 	} while (!atomic64_try_cmpxchg(&slot->state, &old, new));
-	if (old >> 32)
-		return NULL;
-	obj = slot->obj;
-	kslab_handles_put(t, index);
+	return old >> 32 ? NULL : slot->obj;
+}
+
+/**
+ * kslab_handles_take() - __kslab_handles_take(), and the slot put back.
+ * @t: the table.
+ * @handle: any value from the user.
+ *
+ * Context: process context (a CPU-local lock).
+ * Return: as __kslab_handles_take().
+ */
+static inline void *kslab_handles_take(struct kslab_handles *t, u64 handle)
+{
+	u32 index;
+	void *obj = __kslab_handles_take(t, handle, &index);
+
+	if (!IS_ERR_OR_NULL(obj))
+		kslab_handles_put(t, index);
 	return obj;
 }
 

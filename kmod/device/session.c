@@ -21,9 +21,10 @@
  *
  * The threads of a session share its file; a RENT_ONE or RETURN_ONE
  * takes no lock they share:
- *  - the cache is found in the session's xarray under RCU and held by a
- *    read of its percpu_rw_semaphore (a per-CPU count); only destroy
- *    writes it, so a command never runs on a cache being torn down;
+ *  - the cache is found in a directory of all caches by id under
+ *    RCU-sched and held by a read of its percpu_rw_semaphore (a per-CPU
+ *    count); only destroy writes it, so a command never runs on a cache
+ *    being torn down;
  *  - the handle table (handles.h) has per-CPU free slots and a cmpxchg
  *    per slot;
  *  - the object and byte limits are per-CPU reserves over a shared count
@@ -125,6 +126,7 @@ struct kslab_budget {
  * @table: the slots of its rented objects and their handles.
  * @reserved: bytes of the session's max_bytes its capacity holds (a
  *	fixed-size backend's capacity * object size; 0 for the others).
+ * @rcu: frees it after the lookups that may still see it.
  */
 struct kslab_scache {
 	struct kslab_pool pool;
@@ -132,16 +134,18 @@ struct kslab_scache {
 	struct percpu_rw_semaphore gate;
 	struct kslab_handles table;
 	long reserved;
+	struct rcu_head rcu;
 };
 
 /**
  * struct kslab_session - one open file of /dev/kslab.
  * @lock: serialises create and destroy; guards @nr_caches.
- * @caches: cache id -> &struct kslab_scache; read under RCU.
+ * @caches: cache id -> &struct kslab_scache, of this session (@lock).
  * @nr_caches: caches held.
  * @max_caches: the module parameter when the session was opened.
  * @budget: objects and bytes rented, against the module parameters
  *	max_objects and max_bytes when the session was opened.
+ * @rcu: frees it after the lookups that may still compare it.
  */
 struct kslab_session {
 	struct mutex lock;		/* see the kernel-doc above */
@@ -149,6 +153,7 @@ struct kslab_session {
 	unsigned int nr_caches;
 	unsigned int max_caches;
 	struct kslab_budget budget;
+	struct rcu_head rcu;
 };
 
 static DEFINE_IDA(kslab_cache_ida);
@@ -169,6 +174,71 @@ static int kslab_cache_id_alloc(void)
 	return id;
 }
 
+/*
+ * The lookup of every command goes through kslab_cache_dir, cache id ->
+ * cache, in chunks of KSLAB_DIR_CHUNK entries allocated on first use and
+ * kept until the module goes (512 KiB at most). Entries are set by create
+ * and cleared by destroy and release, and read in an RCU-sched section
+ * (preemption off): a cache and its session are freed only after a grace
+ * period, so a lookup may compare the cache's session with its own.
+ */
+#define KSLAB_DIR_CHUNK		256
+#define KSLAB_DIR_CHUNKS	((KSLAB_CACHE_ID_MAX + 1) / KSLAB_DIR_CHUNK)
+
+static struct kslab_scache __rcu **kslab_cache_dir[KSLAB_DIR_CHUNKS];
+static DEFINE_MUTEX(kslab_cache_dir_lock);
+
+static int kslab_dir_set(u32 id, struct kslab_scache *c)
+{
+	struct kslab_scache __rcu **chunk;
+
+	guard(mutex)(&kslab_cache_dir_lock);
+	chunk = kslab_cache_dir[id / KSLAB_DIR_CHUNK];
+	if (!chunk) {
+		chunk = kcalloc(KSLAB_DIR_CHUNK, sizeof(*chunk), GFP_KERNEL);
+		if (!chunk)
+			return -ENOMEM;
+		/* pairs with kslab_dir_get(): the chunk is zeroed before */
+		smp_store_release(&kslab_cache_dir[id / KSLAB_DIR_CHUNK],
+				  chunk);
+	}
+	rcu_assign_pointer(chunk[id % KSLAB_DIR_CHUNK], c);
+	return 0;
+}
+
+static void kslab_dir_clear(u32 id)
+{
+	RCU_INIT_POINTER(kslab_cache_dir[id / KSLAB_DIR_CHUNK]
+				[id % KSLAB_DIR_CHUNK], NULL);
+}
+
+/* The cache of @id, of any session; in an RCU-sched section. */
+static struct kslab_scache *kslab_dir_get(u32 id)
+{
+	struct kslab_scache __rcu **chunk;
+
+	if (id > KSLAB_CACHE_ID_MAX)
+		return NULL;
+	id = array_index_nospec(id, KSLAB_CACHE_ID_MAX + 1);
+	/* pairs with kslab_dir_set() */
+	chunk = smp_load_acquire(&kslab_cache_dir[id / KSLAB_DIR_CHUNK]);
+	return chunk ? rcu_dereference_sched(chunk[id % KSLAB_DIR_CHUNK]) :
+		       NULL;
+}
+
+/**
+ * kslab_session_exit() - free the cache directory; no session is left.
+ *
+ * Context: process context, module exit.
+ */
+void kslab_session_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < KSLAB_DIR_CHUNKS; i++)
+		kfree(kslab_cache_dir[i]);
+}
+
 /* ================== Budget ================== */
 
 /*
@@ -178,7 +248,9 @@ static int kslab_cache_id_alloc(void)
  * line of that CPU; a task that migrates meanwhile only uses another
  * CPU's). When the shared count cannot give what a charge needs, every
  * CPU's reserve goes back to it and the charge is tried once more: a
- * charge fails only when what is charged leaves no room.
+ * charge fails only when what is charged leaves no room. Exact when no
+ * other charge of the session runs meanwhile: a batch on its way from the
+ * shared count to a CPU's reserve is in neither while it moves.
  */
 
 /* Add @n to @v unless that passes @max. */
@@ -280,13 +352,15 @@ static struct kslab_scache *kslab_cache_enter(struct kslab_session *s, u32 id)
 {
 	struct kslab_scache *c;
 
-	rcu_read_lock();
-	c = xa_load(&s->caches, id);
+	rcu_read_lock_sched();
+	c = kslab_dir_get(id);
+	if (c && c->session != s)
+		c = NULL;
 	if (likely(c && percpu_down_read_trylock(&c->gate))) {
-		rcu_read_unlock();
+		rcu_read_unlock_sched();
 		return c;
 	}
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 	if (!c)
 		return NULL;
 	guard(mutex)(&s->lock);
@@ -338,7 +412,7 @@ static void kslab_scache_free(struct kslab_scache *c)
 	kslab_handles_destroy(&c->table);
 	ida_free(&kslab_cache_ida, c->table.id);
 	percpu_free_rwsem(&c->gate);
-	kfree(c);
+	kfree_rcu(c, rcu);
 }
 
 /* Give every rented object back, destroy the pool, free the cache. */
@@ -409,6 +483,11 @@ int kslab_session_create(struct kslab_session *s, unsigned int backend,
 	ret = xa_insert(&s->caches, c->table.id, c, KSLAB_SESSION_GFP);
 	if (ret)
 		goto err_pool;
+	ret = kslab_dir_set(c->table.id, c);
+	if (ret) {
+		xa_erase(&s->caches, c->table.id);
+		goto err_pool;
+	}
 	s->nr_caches++;
 	*id = c->table.id;
 	return 0;
@@ -437,12 +516,16 @@ int kslab_session_destroy(struct kslab_session *s, u32 id)
 		c = xa_load(&s->caches, id);
 		if (!c)
 			return -ENOENT;
+		/* objects rented now: -EBUSY without stopping the cache */
+		if (kslab_handles_busy(&c->table))
+			return -EBUSY;
 		percpu_down_write(&c->gate);
 		if (kslab_handles_busy(&c->table)) {
 			percpu_up_write(&c->gate);
 			return -EBUSY;
 		}
 		xa_erase(&s->caches, id);
+		kslab_dir_clear(id);
 		s->nr_caches--;
 	}
 	/* No lookup still holds @c without having seen the gate held. */
@@ -507,6 +590,7 @@ int kslab_session_stats(struct kslab_session *s, u32 id,
 static int kslab_rent_step(struct kslab_scache *c, u64 __user *uh,
 			   unsigned int n)
 {
+	struct kslab_slot *slots[KSLAB_STEP];
 	u64 handles[KSLAB_STEP];
 	void *objs[KSLAB_STEP];
 	u32 idx[KSLAB_STEP];
@@ -517,19 +601,23 @@ static int kslab_rent_step(struct kslab_scache *c, u64 __user *uh,
 	if (ret)
 		return ret;
 	got = kslab_pool_rent_bulk(&c->pool, KSLAB_SESSION_GFP, n, objs);
-	for (i = 0; i < got; i++)
-		handles[i] = kslab_handles_handle(&c->table, idx[i]);
+	for (i = 0; i < got; i++) {
+		slots[i] = kslab_handles_slot(&c->table, idx[i]);
+		handles[i] = kslab_handles_handle(&c->table, slots[i], idx[i]);
+	}
 	if (got && copy_to_user(uh, handles, got * sizeof(*handles))) {
 		kslab_pool_return_bulk(&c->pool, got, objs);
 		got = 0;
 		ret = -EFAULT;
 	}
-	for (i = 0; i < n; i++) {
-		if (i < got)
-			kslab_handles_fill(&c->table, idx[i], objs[i]);
-		else
+	for (i = 0; i < got; i++)
+		kslab_handles_fill(slots[i], objs[i]);
+	/* slots the pool had no object for: their handles were never seen */
+	if (ret == -EFAULT)
+		for (i = 0; i < n; i++)
 			kslab_handles_release(&c->table, idx[i]);
-	}
+	else if (got < n)
+		kslab_handles_put_bulk(&c->table, idx + got, n - got);
 	return got ?: ret ?: -ENOMEM;
 }
 
@@ -592,19 +680,22 @@ static int kslab_return_step(struct kslab_scache *c, const u64 __user *uh,
 {
 	u64 handles[KSLAB_STEP];
 	void *objs[KSLAB_STEP];
+	u32 idx[KSLAB_STEP];
 	unsigned int i, nr_objs = 0;
 	void *obj;
 
 	if (copy_from_user(handles, uh, n * sizeof(*handles)))
 		return -EFAULT;
 	for (i = 0; i < n; i++) {
-		obj = kslab_handles_take(&c->table, handles[i]);
+		obj = __kslab_handles_take(&c->table, handles[i],
+					   &idx[nr_objs]);
 		if (IS_ERR(obj))
 			break;
 		if (obj)
 			objs[nr_objs++] = obj;
 	}
 	if (nr_objs) {
+		kslab_handles_put_bulk(&c->table, idx, nr_objs);
 		kslab_pool_return_bulk(&c->pool, nr_objs, objs);
 		kslab_uncharge(c, nr_objs);
 	}
@@ -679,11 +770,14 @@ long kslab_session_rent_one(struct kslab_session *s, u32 id)
 		goto err;
 	obj = kslab_pool_rent(&c->pool, KSLAB_SESSION_GFP);
 	if (obj) {
-		ret = lower_32_bits(kslab_handles_handle(&c->table, index));
-		kslab_handles_fill(&c->table, index, obj);
+		struct kslab_slot *slot = kslab_handles_slot(&c->table, index);
+
+		ret = lower_32_bits(kslab_handles_handle(&c->table, slot,
+							 index));
+		kslab_handles_fill(slot, obj);
 		goto out;
 	}
-	kslab_handles_release(&c->table, index);
+	kslab_handles_put(&c->table, index);
 	ret = -ENOMEM;
 err:
 	kslab_uncharge(c, 1);
@@ -865,10 +959,12 @@ void kslab_session_release(struct kslab_session *s)
 	struct kslab_scache *c;
 	unsigned long id;
 
-	xa_for_each(&s->caches, id, c)
+	xa_for_each(&s->caches, id, c) {
+		kslab_dir_clear(id);
 		kslab_scache_teardown(c);
+	}
 	xa_destroy(&s->caches);
 	free_percpu(s->budget.cpu);
 	mutex_destroy(&s->lock);
-	kfree(s);
+	kfree_rcu(s, rcu);
 }

@@ -21,6 +21,7 @@ struct kslab_session;
 
 struct kslab_session *kslab_session_open(void);
 void kslab_session_release(struct kslab_session *s);
+void kslab_session_exit(void);
 
 int kslab_session_create(struct kslab_session *s, unsigned int backend,
 			 const struct kslab_pool_args *args, u32 *id);

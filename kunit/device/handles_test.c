@@ -42,23 +42,20 @@ static void rent_n(struct kunit *test, struct kslab_handles *t, u32 n,
 	u32 i;
 
 	for (i = 0; i < n; i++) {
-		KUNIT_ASSERT_EQ(test, 0, kslab_handles_get(t, 1, &idx[i]));
-		handles[i] = kslab_handles_handle(t, idx[i]);
-		kslab_handles_fill(t, idx[i], token(i));
-	}
-}
+		struct kslab_slot *slot;
 
-/* Segment of slot @i, as the table computes it. */
-static unsigned int seg_of(u32 i)
-{
-	return fls(i / KSLAB_SEG0_SLOTS + 1) - 1;
+		KUNIT_ASSERT_EQ(test, 0, kslab_handles_get(t, 1, &idx[i]));
+		slot = kslab_handles_slot(t, idx[i]);
+		handles[i] = kslab_handles_handle(t, slot, idx[i]);
+		kslab_handles_fill(slot, token(i));
+	}
 }
 
 /* Every slot of a table grown over several segments is its own. */
 static void test_segments(struct kunit *test)
 {
 	struct kslab_handles *t = table_new(test);
-	u32 n = KSLAB_SEG_BASE(6) + 5, i, index, idx0;
+	u32 n = KSLAB_SEG_BASE(6) + 5, i, k, base, index, idx0;
 	u32 *idx = kunit_kcalloc(test, n, sizeof(*idx), GFP_KERNEL);
 	u64 *h = kunit_kcalloc(test, n, sizeof(*h), GFP_KERNEL);
 	unsigned long *seen = kunit_kcalloc(test, BITS_TO_LONGS(n + 1),
@@ -84,12 +81,15 @@ static void test_segments(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ(test, token(i),
 				    kslab_handles_slot(t, idx[i])->obj);
 	}
-	/* within a segment, slot i + 1 follows slot i */
-	for (i = 0; i + 1 < t->nr_slots; i++)
-		if (seg_of(i) == seg_of(i + 1))
-			KUNIT_ASSERT_PTR_EQ(test, kslab_handles_slot(t, i) + 1,
-					    kslab_handles_slot(t, i + 1));
-	KUNIT_EXPECT_EQ(test, 6, seg_of(KSLAB_SEG_BASE(7) - 1));
+	/* slot i is where segments of 64, 128, ... slots put it */
+	for (i = 0, k = 0, base = 0; i < t->nr_slots; i++) {
+		if (i == base + (KSLAB_SEG0_SLOTS << k))
+			base += KSLAB_SEG0_SLOTS << k++;
+		KUNIT_ASSERT_PTR_EQ(test, &t->seg[k][i - base],
+				    kslab_handles_slot(t, i));
+	}
+	KUNIT_EXPECT_EQ(test, 6, k);
+	KUNIT_EXPECT_PTR_EQ(test, token(0), first->obj);
 	KUNIT_EXPECT_TRUE(test, kslab_handles_busy(t));
 	for (i = 0; i < n; i++)
 		KUNIT_EXPECT_PTR_EQ(test, token(i),
@@ -132,6 +132,8 @@ static void test_take_once(struct kunit *test)
 	u32 idx, again;
 	u64 h, h2;
 
+	/* on one CPU: its free-slot cache gives the slot back first */
+	migrate_disable();
 	rent_n(test, t, 1, &idx, &h);
 	KUNIT_EXPECT_TRUE(test, IS_ERR(kslab_handles_take(t, h ^ 1)));
 	KUNIT_EXPECT_TRUE(test, IS_ERR(kslab_handles_take(t, h | BIT_ULL(31))));
@@ -140,6 +142,7 @@ static void test_take_once(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOENT), kslab_handles_take(t, h));
 	/* the same slot comes back first, with another generation */
 	rent_n(test, t, 1, &again, &h2);
+	migrate_enable();
 	KUNIT_EXPECT_EQ(test, idx, again);
 	KUNIT_EXPECT_NE(test, h, h2);
 	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOENT), kslab_handles_take(t, h));
@@ -147,18 +150,29 @@ static void test_take_once(struct kunit *test)
 	kslab_handles_destroy(t);
 }
 
-/* The generation skips 0, so RENT_ONE's value is never 0. */
+/*
+ * The generation skips 0, so RENT_ONE's value is never 0, and comes back
+ * after 2^14 - 1 rents of a slot.
+ */
 static void test_generation_wraps(struct kunit *test)
 {
 	struct kslab_handles *t = table_new(test);
-	u32 i, idx;
-	u64 h;
+	u32 i, idx, first;
+	u64 h, h1;
 
-	for (i = 0; i < KSLAB_GEN_MASK + 2; i++) {
+	migrate_disable();
+	rent_n(test, t, 1, &first, &h1);
+	KUNIT_ASSERT_PTR_EQ(test, token(0), kslab_handles_take(t, h1));
+	for (i = 0; i < KSLAB_GEN_MASK; i++) {
 		rent_n(test, t, 1, &idx, &h);
+		/* the same slot every time: its generation goes round */
+		KUNIT_ASSERT_EQ(test, first, idx);
 		KUNIT_ASSERT_NE(test, 0, h >> KSLAB_INDEX_BITS & KSLAB_GEN_MASK);
 		KUNIT_ASSERT_PTR_EQ(test, token(0), kslab_handles_take(t, h));
 	}
+	migrate_enable();
+	/* 2^14 - 1 generations later the first handle is back */
+	KUNIT_EXPECT_EQ(test, h1, h);
 	kslab_handles_destroy(t);
 }
 
@@ -220,12 +234,15 @@ static void test_free_slots(struct kunit *test)
 }
 
 #define RACE_HANDLES	4096
+#define RACE_ROUNDS	4
 
 /**
  * struct race - two kthreads returning the same handles.
  * @t: the table.
  * @h: the handles.
  * @won: per thread, the handles it returned.
+ * @round: which round: even rounds both threads go up, odd ones the
+ *	second goes down.
  * @go: both threads wait for it.
  * @done: per thread.
  */
@@ -233,6 +250,7 @@ struct race {
 	struct kslab_handles *t;
 	u64 *h;
 	unsigned long *won[2];
+	unsigned int round;
 	struct completion go;
 	struct completion done[2];
 };
@@ -246,57 +264,81 @@ static int race_fn(void *data)
 {
 	struct race_arg *a = data;
 	struct race *r = a->r;
-	u32 i;
+	bool down = a->me && r->round % 2;
+	u32 i, k;
 
 	wait_for_completion(&r->go);
-	/* both in the same order: they meet on every handle */
-	for (i = 0; i < RACE_HANDLES; i++)
-		if (!IS_ERR(kslab_handles_take(r->t, r->h[i])))
-			__set_bit(i, r->won[a->me]);
+	for (i = 0; i < RACE_HANDLES; i++) {
+		k = down ? RACE_HANDLES - 1 - i : i;
+		if (!IS_ERR(kslab_handles_take(r->t, r->h[k])))
+			__set_bit(k, r->won[a->me]);
+	}
 	complete(&r->done[a->me]);
 	return 0;
+}
+
+/* One round: rent RACE_HANDLES, let both threads return them all. */
+static void race_round(struct kunit *test, struct race *r, u32 *idx)
+{
+	struct task_struct *tsk[2];
+	struct race_arg arg[2];
+	u32 i, both = 0, none = 0;
+	unsigned int me;
+
+	rent_n(test, r->t, RACE_HANDLES, idx, r->h);
+	init_completion(&r->go);
+	for (me = 0; me < 2; me++) {
+		bitmap_zero(r->won[me], RACE_HANDLES);
+		init_completion(&r->done[me]);
+		arg[me] = (struct race_arg){ .r = r, .me = me };
+		tsk[me] = kthread_create_on_cpu(race_fn, &arg[me],
+						cpumask_nth(me, cpu_online_mask),
+						"kslab-race/%u");
+	}
+	/* both exist before either runs: none waits on a dead frame */
+	if (IS_ERR(tsk[0]) || IS_ERR(tsk[1])) {
+		for (me = 0; me < 2; me++)
+			if (!IS_ERR(tsk[me]))
+				kthread_stop(tsk[me]);
+		KUNIT_FAIL(test, "kthread_create_on_cpu failed");
+		return;
+	}
+	for (me = 0; me < 2; me++)
+		wake_up_process(tsk[me]);
+	complete_all(&r->go);
+	for (me = 0; me < 2; me++)
+		wait_for_completion(&r->done[me]);
+	for (i = 0; i < RACE_HANDLES; i++) {
+		bool a = test_bit(i, r->won[0]), b = test_bit(i, r->won[1]);
+
+		both += a && b;
+		none += !a && !b;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, 0, both, "round %u", r->round);
+	KUNIT_EXPECT_EQ_MSG(test, 0, none, "round %u", r->round);
+	KUNIT_EXPECT_FALSE(test, kslab_handles_busy(r->t));
 }
 
 static void test_race_take(struct kunit *test)
 {
 	struct kslab_handles *t = table_new(test);
-	struct race_arg arg[2];
 	struct race r = { .t = t };
-	struct task_struct *tsk;
-	u32 *idx, i, both = 0, none = 0;
 	unsigned int me;
+	u32 *idx;
 
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs two online CPUs");
 	idx = kunit_kcalloc(test, RACE_HANDLES, sizeof(*idx), GFP_KERNEL);
 	r.h = kunit_kcalloc(test, RACE_HANDLES, sizeof(*r.h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, idx);
 	KUNIT_ASSERT_NOT_NULL(test, r.h);
-	rent_n(test, t, RACE_HANDLES, idx, r.h);
-	init_completion(&r.go);
 	for (me = 0; me < 2; me++) {
 		r.won[me] = kunit_kcalloc(test, BITS_TO_LONGS(RACE_HANDLES),
 					  sizeof(long), GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, r.won[me]);
-		init_completion(&r.done[me]);
-		arg[me] = (struct race_arg){ .r = &r, .me = me };
-		tsk = kthread_create_on_cpu(race_fn, &arg[me],
-					    cpumask_nth(me, cpu_online_mask),
-					    "kslab-race/%u");
-		KUNIT_ASSERT_FALSE(test, IS_ERR(tsk));
-		wake_up_process(tsk);
 	}
-	complete_all(&r.go);
-	for (me = 0; me < 2; me++)
-		wait_for_completion(&r.done[me]);
-	for (i = 0; i < RACE_HANDLES; i++) {
-		bool a = test_bit(i, r.won[0]), b = test_bit(i, r.won[1]);
-
-		both += a && b;
-		none += !a && !b;
-	}
-	KUNIT_EXPECT_EQ(test, 0, both);
-	KUNIT_EXPECT_EQ(test, 0, none);
-	KUNIT_EXPECT_FALSE(test, kslab_handles_busy(t));
+	for (r.round = 0; r.round < RACE_ROUNDS; r.round++)
+		race_round(test, &r, idx);
 	kslab_handles_destroy(t);
 }
 
