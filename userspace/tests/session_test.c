@@ -282,22 +282,25 @@ TEST_F(limits, max_bytes)
 	EXPECT_EQ(1, kslab_dev_rent(self->fd, big, h, 1));
 }
 
-/* Run the caller on the @nth CPU it may run on only (-1: none). */
-static int run_on(int nth)
+/* The @nth CPU of @allowed, or -1. */
+static int nth_cpu(const cpu_set_t *allowed, int nth)
 {
-	cpu_set_t set;
 	int cpu;
 
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return -1;
-	for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
-		if (CPU_ISSET(cpu, &set) && !nth--) {
-			CPU_ZERO(&set);
-			CPU_SET(cpu, &set);
-			return sched_setaffinity(0, sizeof(set), &set);
-		}
-	}
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, allowed) && !nth--)
+			return cpu;
 	return -1;
+}
+
+/* Run the caller on CPU @cpu only. */
+static int run_on(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
 }
 
 /*
@@ -308,8 +311,14 @@ static int run_on(int nth)
 TEST_F(limits, exact_across_cpus)
 {
 	static uint64_t h[101];
-	int id;
+	cpu_set_t allowed;
+	int id, a, b;
 
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(allowed), &allowed));
+	a = nth_cpu(&allowed, 0);
+	b = nth_cpu(&allowed, 1);
+	if (b < 0)
+		SKIP(return, "may run on one CPU only");
 	ASSERT_EQ(0, param_write("max_objects", 100));
 	ASSERT_EQ(0, param_write("max_bytes", 100 * 64));
 	self->fd = kslab_dev_open(NULL);
@@ -319,15 +328,13 @@ TEST_F(limits, exact_across_cpus)
 					      "x"),
 				    64, 0);
 	ASSERT_LT(0, id);
-	if (run_on(1))
-		SKIP(return, "may run on one CPU only");
-	ASSERT_EQ(0, run_on(0));
+	ASSERT_EQ(0, run_on(a));
 	ASSERT_EQ(1, kslab_dev_rent(self->fd, id, h, 1));
 	ASSERT_EQ(1, kslab_dev_return(self->fd, id, h, 1));
-	ASSERT_EQ(0, run_on(1));
+	ASSERT_EQ(0, run_on(b));
 	EXPECT_EQ(100, kslab_dev_rent(self->fd, id, h, 100));
 	EXPECT_EQ(-ENOSPC, kslab_dev_rent(self->fd, id, h + 100, 1));
-	ASSERT_EQ(0, run_on(0));
+	ASSERT_EQ(0, run_on(a));
 	EXPECT_EQ(-ENOSPC, kslab_dev_rent_one(self->fd, id));
 	EXPECT_EQ(100, kslab_dev_return(self->fd, id, h, 100));
 	/* and back the other way */
