@@ -293,33 +293,48 @@ static bool kslab_budget_take_exact(struct kslab_budget *b,
 	return kslab_take(&b->held[k], n, b->max[k]);
 }
 
-static bool kslab_budget_charge(struct kslab_budget *b,
-				enum kslab_budget_item k, long n)
+/* kslab_budget_charge() when this CPU's reserve is short. */
+static noinline bool kslab_budget_refill(struct kslab_budget *b,
+					 enum kslab_budget_item k, long n)
 {
-	atomic_long_t *avail = &raw_cpu_ptr(b->cpu)->avail[k];
-
-	if (likely(kslab_take_local(avail, n)))
-		return true;
 	if (kslab_take(&b->held[k], n + b->batch[k], b->max[k])) {
-		atomic_long_add(b->batch[k], avail);
+		atomic_long_add(b->batch[k], &raw_cpu_ptr(b->cpu)->avail[k]);
 		return true;
 	}
 	return kslab_budget_take_exact(b, k, n);
 }
 
-/* Give @n back to this CPU's reserve; what passes two batches goes back. */
-static void kslab_budget_uncharge(struct kslab_budget *b,
-				  enum kslab_budget_item k, long n)
+static __always_inline bool kslab_budget_charge(struct kslab_budget *b,
+						enum kslab_budget_item k,
+						long n)
+{
+	if (likely(kslab_take_local(&raw_cpu_ptr(b->cpu)->avail[k], n)))
+		return true;
+	return kslab_budget_refill(b, k, n);
+}
+
+/* Give what passes a batch of this CPU's reserve back to the shared count. */
+static noinline void kslab_budget_spill(struct kslab_budget *b,
+					enum kslab_budget_item k, long v)
 {
 	atomic_long_t *avail = &raw_cpu_ptr(b->cpu)->avail[k];
-	long v = atomic_long_add_return(n, avail);
 
-	if (unlikely(v > 2 * b->batch[k]) &&
-	    atomic_long_try_cmpxchg(avail, &v, b->batch[k]))
+	if (atomic_long_try_cmpxchg(avail, &v, b->batch[k]))
 		atomic_long_sub(v - b->batch[k], &b->held[k]);
 }
 
-static int kslab_charge(struct kslab_scache *c, long n)
+/* Give @n back to this CPU's reserve; what passes two batches goes back. */
+static __always_inline void kslab_budget_uncharge(struct kslab_budget *b,
+						  enum kslab_budget_item k,
+						  long n)
+{
+	long v = atomic_long_add_return(n, &raw_cpu_ptr(b->cpu)->avail[k]);
+
+	if (unlikely(v > 2 * b->batch[k]))
+		kslab_budget_spill(b, k, v);
+}
+
+static __always_inline int kslab_charge(struct kslab_scache *c, long n)
 {
 	struct kslab_budget *b = &c->session->budget;
 
@@ -333,7 +348,7 @@ static int kslab_charge(struct kslab_scache *c, long n)
 	return 0;
 }
 
-static void kslab_uncharge(struct kslab_scache *c, long n)
+static __always_inline void kslab_uncharge(struct kslab_scache *c, long n)
 {
 	struct kslab_budget *b = &c->session->budget;
 
@@ -343,12 +358,26 @@ static void kslab_uncharge(struct kslab_scache *c, long n)
 
 /* ================== Caches ================== */
 
+/* kslab_cache_enter() when a destroy holds the gate: wait for it. */
+static noinline struct kslab_scache *
+kslab_cache_enter_slow(struct kslab_session *s, u32 id)
+{
+	struct kslab_scache *c;
+
+	guard(mutex)(&s->lock);
+	c = xa_load(&s->caches, id);
+	if (c)
+		percpu_down_read(&c->gate);
+	return c;
+}
+
 /*
  * kslab_cache_enter() - the cache @id of @s, its gate held for reading, or
  * NULL. Lock-free unless a destroy holds the gate: then wait for it under
  * @s->lock, where the cache is either gone or stays.
  */
-static struct kslab_scache *kslab_cache_enter(struct kslab_session *s, u32 id)
+static __always_inline struct kslab_scache *
+kslab_cache_enter(struct kslab_session *s, u32 id)
 {
 	struct kslab_scache *c;
 
@@ -361,13 +390,7 @@ static struct kslab_scache *kslab_cache_enter(struct kslab_session *s, u32 id)
 		return c;
 	}
 	rcu_read_unlock_sched();
-	if (!c)
-		return NULL;
-	guard(mutex)(&s->lock);
-	c = xa_load(&s->caches, id);
-	if (c)
-		percpu_down_read(&c->gate);
-	return c;
+	return c ? kslab_cache_enter_slow(s, id) : NULL;
 }
 
 static void kslab_cache_exit(struct kslab_scache *c)
