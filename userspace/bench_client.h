@@ -50,6 +50,12 @@ static inline bool bench_by_value(enum bench_kind kind)
 	return kind == BK_RTO || kind == BK_RTT_SHARED || kind == BK_RTT_OWN;
 }
 
+/* The threaded kinds: an untimed pass counts the contended locks. */
+static inline bool bench_counts_locks(enum bench_kind kind)
+{
+	return kind == BK_RTT_SHARED || kind == BK_RTT_OWN;
+}
+
 /**
  * struct bench_list - a list of numbers given on the command line.
  * @n: entries used.
@@ -141,6 +147,28 @@ struct bench_stat {
 	double mean, sd, err, median, min, max;
 };
 
+#define BENCH_LOCK_PATH		128
+
+/**
+ * struct bench_lock - contended locks met by the untimed pass of a
+ *	threaded row (bench_lock.c), from lock:contention_begin.
+ * @inst: the tracefs instance while it exists, else empty.
+ * @keys: the hist trigger written, NULL when there is none.
+ * @trips: round trips of the pass, all threads; 0 when it did not count.
+ * @events: lock:contention_begin events in the whole guest meanwhile.
+ * @kslab_events: those whose stack has a kslab function among its
+ *	innermost frames.
+ * @kslab_known: @kslab_events is exact (every stack found room).
+ * @why: why there is no count, or empty.
+ */
+struct bench_lock {
+	char inst[BENCH_LOCK_PATH];
+	const char *keys;
+	uint64_t trips, events, kslab_events;
+	bool kslab_known;
+	char why[96];
+};
+
 /**
  * struct bench_result - one row: a case and its R repetitions.
  * @kind: &enum bench_kind.
@@ -170,6 +198,7 @@ struct bench_stat {
  * @init_on_alloc: zeroing on allocation was on.
  * @ratio: median over the same case's kmem_cache median (bench_ratios()),
  *	NAN when there is none.
+ * @lock: contended locks of the untimed pass (threaded rows).
  */
 struct bench_result {
 	enum bench_kind kind;
@@ -192,6 +221,7 @@ struct bench_result {
 	uint64_t slabs, pages_returned;
 	bool init_on_alloc;
 	double ratio;
+	struct bench_lock lock;
 };
 
 /**
@@ -241,6 +271,10 @@ int bench_kernel_case(int fd, const struct bench_opts *o,
 /* bench_ioctl.c: round trips from userspace, and the memory rows */
 int bench_ioctl_case(int fd, const struct bench_opts *o,
 		     struct bench_result *r);
+
+/* bench_lock.c: lock:contention_begin around a pass */
+int bench_lock_begin(struct bench_lock *l);
+int bench_lock_end(struct bench_lock *l);
 
 /* bench_mem.c: /proc/slabinfo and /proc/kslabinfo */
 int bench_mem_read(unsigned int backend, const char *cache,

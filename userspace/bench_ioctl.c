@@ -8,7 +8,9 @@
  * creates its own cache and destroys it at the end. The threaded cases run
  * RENT_ONE + RETURN_ONE on N threads at once, sharing the case's file (one
  * session and cache) or each with a file and cache of its own, and time
- * the whole: whether threads of one session serialise.
+ * the whole: whether threads of one session serialise. After the timed
+ * repetitions, one untimed pass of as many round trips counts the
+ * contended locks the guest met meanwhile (bench_lock.c).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -181,6 +183,26 @@ static int threads_once(void *data, uint64_t iters, struct bench_sample *s)
 	return ret;
 }
 
+/*
+ * The untimed pass: as many round trips as the timed repetitions made,
+ * with lock:contention_begin counted. No count (l->why says why) is not an
+ * error of the row; a failed round trip is.
+ */
+static int lock_pass(struct ioctl_ctx *c)
+{
+	struct bench_lock *l = &c->r->lock;
+	uint64_t iters = c->r->iters * c->r->reps;
+	struct bench_sample s;
+	int ret;
+
+	if (!iters || bench_lock_begin(l))
+		return 0;
+	ret = threads_once(c, iters, &s);
+	if (!bench_lock_end(l) && !ret)
+		l->trips = iters * c->threads;
+	return ret;
+}
+
 static int threads_case(struct ioctl_ctx *c, const struct bench_opts *o)
 {
 	unsigned int n = c->r->param, i, ready = 0;
@@ -194,6 +216,8 @@ static int threads_case(struct ioctl_ctx *c, const struct bench_opts *o)
 		ret = thread_setup(c, &c->thread[ready], o->device);
 	if (!ret)
 		ret = bench_repeat(o, c->r, 1, threads_once, c);
+	if (!ret)
+		ret = lock_pass(c);
 	for (i = 0; i < ready; i++)
 		thread_teardown(&c->thread[i]);
 	free(c->thread);

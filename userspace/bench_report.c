@@ -148,6 +148,62 @@ static void table_head(FILE *f, enum bench_kind kind, const char *u)
 		"--------", "---------", "---------");
 }
 
+/* The threaded sections' columns of contended locks per 10^6 round trips. */
+static void lock_head(FILE *f)
+{
+	fprintf(f, "\n| %-12s | %6s | %5s | %9s | %9s | %12s |\n",
+		"Backend", "Size", "thrds", "Cont/M", "kslab/M", "Round trips");
+	fprintf(f, "|%.14s|%.8s|%.7s|%.11s|%.11s|%.14s|\n",
+		"---------------", "---------", "--------", "------------",
+		"------------", "---------------");
+}
+
+/* Events per 10^6 round trips of the row's untimed pass, or NAN. */
+static double per_million(const struct bench_lock *l, uint64_t events)
+{
+	return l->trips ? events * 1e6 / l->trips : NAN;
+}
+
+static double kslab_per_million(const struct bench_lock *l)
+{
+	return l->kslab_known ? per_million(l, l->kslab_events) : NAN;
+}
+
+static void lock_row(FILE *f, const struct bench_result *r)
+{
+	const struct bench_lock *l = &r->lock;
+
+	fprintf(f, "| %-12s | %6u | %5u | ", backend_name(r->backend),
+		r->size, r->param);
+	if (r->error || !l->trips) {
+		fprintf(f, "%-9s | %s\n", "n/a", r->error ?
+			"the row failed" : l->why[0] ? l->why : "not counted");
+		return;
+	}
+	fprintf(f, "%9.1f | ", per_million(l, l->events));
+	if (l->kslab_known)
+		fprintf(f, "%9.1f | ", kslab_per_million(l));
+	else
+		fprintf(f, "%9s | ", "n/a");
+	fprintf(f, "%12llu |\n", (unsigned long long)l->trips);
+}
+
+/*
+ * Contended locks of the threaded rows, below their section: a count that
+ * is not there says why, never 0.
+ */
+static void lock_table(FILE *f, const struct bench_results *res,
+		       enum bench_kind kind)
+{
+	unsigned int i;
+
+	fprintf(f, "Contended locks of an untimed pass of as many round trips as the timed ones: lock:contention_begin events per 10^6 round trips in the whole guest (Cont/M: an upper bound for kslab's own locks), and those whose kernel stack has a kslab function among its 16 innermost frames (kslab/M; n/a when the hist table overflowed)");
+	lock_head(f);
+	for (i = 0; i < res->n; i++)
+		if (res->r[i].kind == kind)
+			lock_row(f, &res->r[i]);
+}
+
 static void table_row(FILE *f, const struct bench_result *r)
 {
 	char param[16] = "-";
@@ -241,6 +297,8 @@ void bench_table(FILE *f, const struct bench_results *res,
 			else
 				table_row(f, &res->r[i]);
 		}
+		if (head && bench_counts_locks(kind))
+			lock_table(f, res, kind);
 	}
 	if (bench_find(res, BK_MEM, KSLAB_BACKEND_KMEM_CACHE, o->sizes.v[0],
 		       BENCH_MEM_ROWS_HELD))
@@ -570,6 +628,13 @@ static void json_row(FILE *f, const struct bench_result *r, const char *sep)
 	jnum(f, "ops_per_s", r->ops_s, ", ");
 	jnum(f, "cycles", r->cycles, ", ");
 	jnum(f, "reuse", r->reuse, ", ");
+	fprintf(f, "\"contended_round_trips\": %llu, ",
+		(unsigned long long)r->lock.trips);
+	jnum(f, "contended_per_million",
+	     per_million(&r->lock, r->lock.events), ", ");
+	jnum(f, "contended_kslab_per_million", kslab_per_million(&r->lock),
+	     ", ");
+	jkey_str(f, "contended_why", r->lock.trips ? NULL : r->lock.why, ", ");
 	fprintf(f, "\"failed\": %llu, \"objects_per_slab\": %u, \"stride\": %u, \"pages_per_slab\": %u, \"slabs\": %llu, \"pages\": %llu, \"pages_after_return\": %llu, \"pages_after_shrink\": %llu, \"init_on_alloc\": %d, \"samples\": [",
 		(unsigned long long)r->failed, r->objects_per_slab, r->stride,
 		r->pages_per_slab, (unsigned long long)r->slabs,
@@ -690,6 +755,14 @@ int bench_json(const char *path, const struct bench_results *res,
 	return close_out(f);
 }
 
+/* A CSV field: empty for NAN. */
+static void csv_num(FILE *f, double v, const char *sep)
+{
+	if (!isnan(v))
+		fprintf(f, "%.4f", v);
+	fputs(sep, f);
+}
+
 int bench_csv(const char *path, const struct bench_results *res,
 	      const struct bench_opts *o)
 {
@@ -698,11 +771,11 @@ int bench_csv(const char *path, const struct bench_results *res,
 
 	if (!f)
 		return -errno;
-	fprintf(f, "pattern,backend,size,param,error,reps,iterations,unit,mean,stddev,error999,median,min,ratio,ops_per_s,cycles,reuse,failed,objects_per_slab,stride,pages_per_slab,slabs,pages,pages_after_return,pages_after_shrink,init_on_alloc,max\n");
+	fprintf(f, "pattern,backend,size,param,error,reps,iterations,unit,mean,stddev,error999,median,min,ratio,ops_per_s,cycles,reuse,failed,objects_per_slab,stride,pages_per_slab,slabs,pages,pages_after_return,pages_after_shrink,init_on_alloc,max,contended_round_trips,contended_per_million,contended_kslab_per_million\n");
 	for (i = 0; i < res->n; i++) {
 		const struct bench_result *r = &res->r[i];
 
-		fprintf(f, "%s,%s,%u,%u,%d,%u,%llu,%s,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.1f,%.2f,%.4f,%llu,%u,%u,%u,%llu,%llu,%llu,%llu,%d,%.4f\n",
+		fprintf(f, "%s,%s,%u,%u,%d,%u,%llu,%s,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.1f,%.2f,%.4f,%llu,%u,%u,%u,%llu,%llu,%llu,%llu,%d,%.4f",
 			kind_names[r->kind], backend_name(r->backend), r->size,
 			r->param, r->error, r->reps,
 			(unsigned long long)r->iters, o->unit, r->time.mean,
@@ -715,6 +788,10 @@ int bench_csv(const char *path, const struct bench_results *res,
 			(unsigned long long)r->pages_returned,
 			(unsigned long long)r->pages_shrunk, r->init_on_alloc,
 			r->time.max);
+		/* no count: empty fields */
+		fprintf(f, ",%llu,", (unsigned long long)r->lock.trips);
+		csv_num(f, per_million(&r->lock, r->lock.events), ",");
+		csv_num(f, kslab_per_million(&r->lock), "\n");
 	}
 	return close_out(f);
 }
