@@ -295,7 +295,7 @@ struct bench_result *bench_find(const struct bench_results *res,
 				unsigned int size, unsigned int param);
 void bench_ratios(struct bench_results *res);
 void bench_table(FILE *f, const struct bench_results *res,
-		 const struct bench_opts *o);
+		 const struct bench_opts *o, const struct bench_context *c);
 void bench_breakdown(FILE *f, const struct bench_results *res,
 		     const struct bench_opts *o);
 int bench_targets(FILE *f, const struct bench_results *res,

@@ -6,8 +6,9 @@
  * has to wait, with no CONFIG_LOCK_STAT. A tracefs instance of the
  * client's own holds a hist trigger on the event keyed by the kernel
  * stack: its total counts every contention in the guest during the pass,
- * and the stacks with a kslab function among their innermost frames count
- * kslab's. The instance goes when the count is read.
+ * and the stacks with a kslab function among their innermost frames, below
+ * any interrupt or exception entry, count kslab's. The instance goes when
+ * the count is read.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -110,13 +111,16 @@ static bool field(const char *line, const char *name, uint64_t *v)
 
 /*
  * The hist file: each stack, its frames one a line ("sym+off/size [mod]"),
- * then "} hitcount: N"; at the end "Hits: N" (the events counted in the
- * table) and "Dropped: N" (those that found no room in it).
+ * innermost first, then "} hitcount: N"; at the end "Hits: N" (the events
+ * counted in the table) and "Dropped: N" (those that found no room in it).
+ * A stack is kslab's when a kslab frame comes before any entry of an
+ * interrupt or exception (asm_*, on x86): a timer tick that lands in kslab
+ * and waits for the runqueue lock is not kslab's contention.
  */
 static int read_hist(const char *path, struct bench_lock *l)
 {
 	char line[512];
-	bool in_kslab = false, hits = false, drops = false;
+	bool in_kslab = false, entry = false, hits = false, drops = false;
 	uint64_t v, dropped = 0;
 	FILE *f = fopen(path, "re");
 
@@ -125,10 +129,14 @@ static int read_hist(const char *path, struct bench_lock *l)
 	l->events = 0;
 	l->kslab_events = 0;
 	while (fgets(line, sizeof(line), f)) {
-		if (line[0] == '{')
+		if (line[0] == '{') {
 			in_kslab = false;
-		if (strstr(line, " [kslab]"))
+			entry = false;
+		} else if (strstr(line, " asm_")) {
+			entry = true;
+		} else if (!entry && strstr(line, " [kslab]")) {
 			in_kslab = true;
+		}
 		if (field(line, "} hitcount:", &v) && in_kslab)
 			l->kslab_events += v;
 		if (field(line, "    Hits:", &v)) {

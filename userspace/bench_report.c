@@ -151,7 +151,7 @@ static void table_head(FILE *f, enum bench_kind kind, const char *u)
 /* The threaded sections' columns of contended locks per 10^6 round trips. */
 static void lock_head(FILE *f)
 {
-	fprintf(f, "\n| %-12s | %6s | %5s | %9s | %9s | %12s |\n",
+	fprintf(f, "| %-12s | %6s | %5s | %9s | %9s | %12s |\n",
 		"Backend", "Size", "thrds", "Cont/M", "kslab/M", "Round trips");
 	fprintf(f, "|%.14s|%.8s|%.7s|%.11s|%.11s|%.14s|\n",
 		"---------------", "---------", "--------", "------------",
@@ -193,11 +193,13 @@ static void lock_row(FILE *f, const struct bench_result *r)
  * is not there says why, never 0.
  */
 static void lock_table(FILE *f, const struct bench_results *res,
-		       enum bench_kind kind)
+		       enum bench_kind kind, const struct bench_context *c)
 {
 	unsigned int i;
 
-	fprintf(f, "Contended locks of an untimed pass of as many round trips as the timed ones: lock:contention_begin events per 10^6 round trips in the whole guest (Cont/M: an upper bound for kslab's own locks), and those whose kernel stack has a kslab function among its 16 innermost frames (kslab/M; n/a when the hist table overflowed)");
+	fprintf(f, "Contended locks of an untimed pass of as many round trips as the timed ones: lock:contention_begin events per 10^6 round trips in the whole guest (Cont/M: an upper bound for kslab's own locks), and those whose kernel stack has a kslab function among its 16 innermost frames, below any interrupt entry (kslab/M; n/a when the hist table overflowed)\n");
+	if (c->hypervisor)
+		fprintf(f, "The CPU has the hypervisor flag: on x86 without paravirt spinlocks (QEMU TCG) a contended spinlock spins in virt_spin_lock() with no event, so only sleeping locks and rwlocks count here (make bench NO_HYPERVISOR=1 boots without the flag)\n");
 	lock_head(f);
 	for (i = 0; i < res->n; i++)
 		if (res->r[i].kind == kind)
@@ -277,7 +279,7 @@ static void mem_row(FILE *f, const struct bench_results *res,
 }
 
 void bench_table(FILE *f, const struct bench_results *res,
-		 const struct bench_opts *o)
+		 const struct bench_opts *o, const struct bench_context *c)
 {
 	unsigned int kind, i;
 
@@ -298,7 +300,7 @@ void bench_table(FILE *f, const struct bench_results *res,
 				table_row(f, &res->r[i]);
 		}
 		if (head && bench_counts_locks(kind))
-			lock_table(f, res, kind);
+			lock_table(f, res, kind, c);
 	}
 	if (bench_find(res, BK_MEM, KSLAB_BACKEND_KMEM_CACHE, o->sizes.v[0],
 		       BENCH_MEM_ROWS_HELD))

@@ -516,7 +516,7 @@ static int write_outputs(const struct bench_opts *o,
 
 	if (!o->quiet) {
 		print_header(stdout, o, res, c);
-		bench_table(stdout, res, o);
+		bench_table(stdout, res, o, c);
 		bench_breakdown(stdout, res, o);
 		bench_targets(stdout, res, o);
 	}
