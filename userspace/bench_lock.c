@@ -84,7 +84,13 @@ int bench_lock_begin(struct bench_lock *l)
 		bench_lock_end(l);
 		return -ENOENT;
 	}
-	/* The trigger soft-enables the event: nothing goes to the buffer. */
+	/*
+	 * The trigger soft-enables the event: nothing goes to the buffer.
+	 * With record-cmd on, enabling it would also hook sched_switch for
+	 * the command names, patching __schedule() as well (an RT guest under
+	 * TCG died of an int3 there once): the instance needs no names.
+	 */
+	write_str(l->inst, "options/record-cmd", "0");
 	for (i = 0; ret && i < ARRAY_SIZE(hist_keys); i++) {
 		ret = write_str(path, "trigger", hist_keys[i]);
 		if (!ret)
