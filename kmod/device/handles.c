@@ -106,7 +106,7 @@ static int kslab_handles_grow(struct kslab_handles *t, unsigned int want)
 	}
 	if (base >= KSLAB_SLOTS_MAX)
 		return -ENOSPC;
-	k = fls(base / KSLAB_SEG0_SLOTS + 1) - 1;
+	k = kslab_seg_of(base);
 	size = min_t(u32, KSLAB_SEG0_SLOTS << k, KSLAB_SLOTS_MAX - base);
 	seg = kvcalloc(size, sizeof(*seg), KSLAB_SESSION_GFP);
 	if (!seg)
@@ -164,8 +164,7 @@ int __kslab_handles_get(struct kslab_handles *t, unsigned int n, u32 *idx)
 		if (fc->nr < n)
 			kslab_handles_refill(t, fc, n + KSLAB_FREE_BATCH);
 		if (fc->nr >= n) {
-			fc->nr -= n;
-			memcpy(idx, &fc->idx[fc->nr], n * sizeof(*idx));
+			kslab_free_cache_pop(fc, n, idx);
 			local_unlock(&t->cpu->lock);
 			return 0;
 		}

@@ -152,6 +152,12 @@ bool kslab_handles_busy(struct kslab_handles *t);
 /* First slot of segment @k. */
 #define KSLAB_SEG_BASE(k)	(KSLAB_SEG0_SLOTS * ((1U << (k)) - 1))
 
+/* The segment of slot @index: the k with base(k) <= @index < base(k + 1). */
+static inline unsigned int kslab_seg_of(u32 index)
+{
+	return fls(index / KSLAB_SEG0_SLOTS + 1) - 1;
+}
+
 /**
  * kslab_handles_slot() - the slot of an index.
  * @t: the table.
@@ -164,7 +170,7 @@ bool kslab_handles_busy(struct kslab_handles *t);
 static inline struct kslab_slot *
 kslab_handles_slot(struct kslab_handles *t, u32 index)
 {
-	unsigned int k = fls(index / KSLAB_SEG0_SLOTS + 1) - 1;
+	unsigned int k = kslab_seg_of(index);
 
 	return &READ_ONCE(t->seg[k])[index - KSLAB_SEG_BASE(k)];
 }
@@ -176,6 +182,14 @@ static inline u64 kslab_slot_next_gen(u64 state)
 }
 
 /* ================== Free slots ================== */
+
+/* Take @n slots off a CPU cache that has them; its lock held. */
+static inline void kslab_free_cache_pop(struct kslab_free_cache *fc,
+					unsigned int n, u32 *idx)
+{
+	fc->nr -= n;
+	memcpy(idx, &fc->idx[fc->nr], n * sizeof(*idx));
+}
 
 /**
  * kslab_handles_get() - take free slots, growing the table when needed.
@@ -195,8 +209,7 @@ static inline int kslab_handles_get(struct kslab_handles *t, unsigned int n,
 	local_lock(&t->cpu->lock);
 	fc = this_cpu_ptr(t->cpu);
 	if (likely(fc->nr >= n)) {
-		fc->nr -= n;
-		memcpy(idx, &fc->idx[fc->nr], n * sizeof(*idx));
+		kslab_free_cache_pop(fc, n, idx);
 		local_unlock(&t->cpu->lock);
 		return 0;
 	}
@@ -269,10 +282,11 @@ static inline void kslab_handles_fill(struct kslab_slot *slot, void *obj)
 }
 
 /**
- * kslab_handles_release() - give back a slot taken for a rent that did
- *	not happen; a handle the user saw for it goes stale.
+ * kslab_handles_release() - free a slot the caller owns, its generation
+ *	moved on: a handle the user saw for it goes stale.
  * @t: the table.
- * @index: a slot from kslab_handles_get(), not filled.
+ * @index: a slot from kslab_handles_get() that was not filled, or one
+ *	whose last pin the caller dropped after its return.
  *
  * Context: process context (a CPU-local lock).
  */
@@ -406,8 +420,7 @@ static inline void *kslab_handles_unpin(struct kslab_handles *t, u32 index)
 	if (state >> 32 || state & KSLAB_SLOT_LIVE)
 		return NULL;
 	obj = slot->obj;
-	atomic64_set(&slot->state, kslab_slot_next_gen(state));
-	kslab_handles_put(t, index);
+	kslab_handles_release(t, index);
 	return obj;
 }
 

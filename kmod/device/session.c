@@ -605,6 +605,13 @@ int kslab_session_stats(struct kslab_session *s, u32 id,
 
 /* ================== Rent and return ================== */
 
+/* One object of @c back to its pool and off the session's limits. */
+static void kslab_give_back(struct kslab_scache *c, void *obj)
+{
+	kslab_pool_return(&c->pool, obj);
+	kslab_uncharge(c, 1);
+}
+
 /*
  * Rent @n (at most KSLAB_STEP) objects, already charged, and copy their
  * handles to @uh. The slots are filled only once the user has the handles.
@@ -825,10 +832,8 @@ int kslab_session_return_one(struct kslab_session *s, u64 handle)
 	if (!c)
 		return -ENOENT;
 	obj = kslab_handles_take(&c->table, handle);
-	if (obj && !IS_ERR(obj)) {
-		kslab_pool_return(&c->pool, obj);
-		kslab_uncharge(c, 1);
-	}
+	if (!IS_ERR_OR_NULL(obj))
+		kslab_give_back(c, obj);
 	kslab_cache_exit(c);
 	return IS_ERR(obj) ? PTR_ERR(obj) : 0;
 }
@@ -868,10 +873,8 @@ static void kslab_obj_unpin(struct kslab_scache *c, u32 index)
 {
 	void *obj = kslab_handles_unpin(&c->table, index);
 
-	if (obj) {
-		kslab_pool_return(&c->pool, obj);
-		kslab_uncharge(c, 1);
-	}
+	if (obj)
+		kslab_give_back(c, obj);
 }
 
 static int kslab_obj_io(struct kslab_session *s,
