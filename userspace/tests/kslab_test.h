@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,16 @@ static inline int write_long(const char *path, long value)
 
 	snprintf(buf, sizeof(buf), "%ld", value);
 	return write_file(path, buf);
+}
+
+/* Run the caller on CPU @cpu only; 0 or -1 (errno set). */
+static inline int run_on(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
 }
 
 /* Read a kslab module parameter; -1 when it cannot be read. */

@@ -296,16 +296,6 @@ static int nth_cpu(const cpu_set_t *allowed, int nth)
 	return -1;
 }
 
-/* Run the caller on CPU @cpu only. */
-static int run_on(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set);
-}
-
 /*
  * The limits are exact although each CPU keeps a reserve of them: what a
  * rent on one CPU left in that CPU's reserve goes back when another CPU

@@ -11,7 +11,6 @@
 #include <glob.h>
 #include <libgen.h>
 #include <limits.h>
-#include <sched.h>
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
@@ -146,13 +145,10 @@ TEST(partial)
 {
 	char name[KSLAB_NAME_MAX], dir[DIR_MAX];
 	uint64_t h[NR_RENT];
-	cpu_set_t one;
 	long per_slab;
 	int fd, id;
 
-	CPU_ZERO(&one);
-	CPU_SET(0, &one);
-	ASSERT_EQ(0, sched_setaffinity(0, sizeof(one), &one));
+	ASSERT_EQ(0, run_on(0));
 	fd = kslab_dev_open(NULL);
 	ASSERT_LE(0, fd);
 	id = kslab_dev_cache_create(fd, KSLAB_BACKEND_LOCKED,
